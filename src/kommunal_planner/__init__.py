@@ -1,0 +1,1 @@
+"""kommunal_planner."""

@@ -1,0 +1,19 @@
+"""Readers and writers of portfolios: YAML, JSON, Excel workbooks and folders of CSV files."""
+
+from kommunal_planner.io._api import format_of, read, write
+from kommunal_planner.io._dict import portfolio_from_dict, portfolio_to_dict
+from kommunal_planner.io._yaml import parse_json, parse_yaml, read_json, read_yaml, write_json, write_yaml
+
+__all__ = [
+    "format_of",
+    "parse_json",
+    "parse_yaml",
+    "portfolio_from_dict",
+    "portfolio_to_dict",
+    "read",
+    "read_json",
+    "read_yaml",
+    "write",
+    "write_json",
+    "write_yaml",
+]

@@ -1,0 +1,17 @@
+"""Immutable domain types of the input contract and their validation (no I/O, no solver)."""
+
+from kommunal_planner.model._frozen import FrozenMap
+from kommunal_planner.model._portfolio import Portfolio, PortfolioArrays
+from kommunal_planner.model._types import Criterion, Eligibility, Focus, FundingProgramme, Horizon, Project
+
+__all__ = [
+    "Criterion",
+    "Eligibility",
+    "Focus",
+    "FrozenMap",
+    "FundingProgramme",
+    "Horizon",
+    "Portfolio",
+    "PortfolioArrays",
+    "Project",
+]
