@@ -1,1 +1,50 @@
-"""kommunal_planner."""
+"""kommunal_planner: a municipality's digitalisation strategy as a decision it can defend.
+
+Read a portfolio of candidate projects, select a multi-year plan under budgets, staff and funding rules, and
+explain it::
+
+    import kommunal_planner as kp
+    portfolio = kp.read("musterstadt.yaml")
+    plan = kp.optimize(portfolio)
+    print(plan.to_frame())
+"""
+
+import logging
+
+from kommunal_planner.errors import (
+    DataFormatError,
+    DependencyCycleError,
+    InfeasiblePortfolioError,
+    KommunalPlannerError,
+    SolverError,
+    SolverNotAvailableError,
+    ValidationError,
+)
+from kommunal_planner.io import read, write
+from kommunal_planner.model import Criterion, FundingProgramme, Horizon, Portfolio, Project
+from kommunal_planner.optimize import Plan, available_solvers, optimize
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "Criterion",
+    "DataFormatError",
+    "DependencyCycleError",
+    "FundingProgramme",
+    "Horizon",
+    "InfeasiblePortfolioError",
+    "KommunalPlannerError",
+    "Plan",
+    "Portfolio",
+    "Project",
+    "SolverError",
+    "SolverNotAvailableError",
+    "ValidationError",
+    "__version__",
+    "available_solvers",
+    "optimize",
+    "read",
+    "write",
+]

@@ -1,0 +1,181 @@
+"""``optimize(portfolio, ...) -> Plan``: build, start, solve, break ties, and explain when infeasible."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from kommunal_planner.model import Portfolio
+from kommunal_planner.optimize._formulation import Model, Objective, build_model
+from kommunal_planner.optimize._heuristic import greedy_plan
+from kommunal_planner.optimize._infeasible import explain_infeasibility
+from kommunal_planner.optimize._plan import Plan, plan_from_decisions
+from kommunal_planner.optimize._solvers import SolveOptions, SolveResult, SolveStatus, get_solver
+
+__all__ = ["optimize"]
+
+logger = logging.getLogger(__name__)
+
+
+def _remaining(options: SolveOptions, started: float) -> SolveOptions:
+    if options.time_limit is None:
+        return options
+    left = max(0.5, float(options.time_limit) - (time.perf_counter() - started))
+    return dataclasses.replace(options, time_limit=left)
+
+
+def optimize(
+    portfolio: Portfolio,
+    *,
+    objective: Objective | str = "benefit",
+    solver: str = "highs",
+    time_limit: float | None = None,
+    gap: float | None = None,
+    threads: int | None = None,
+    seed: int = 0,
+    log: bool = False,
+    required_benefit: float | None = None,
+    forced_in: Iterable[str] = (),
+    forced_out: Iterable[str] = (),
+    fixed_starts: Mapping[str, int] | None = None,
+    tie_break: bool = True,
+    start: bool = True,
+    explain: bool = True,
+    options: SolveOptions | None = None,
+) -> Plan:
+    """Choose which projects to start in which year, funded by which programme (DESIGN §3, §6).
+
+    Parameters
+    ----------
+    portfolio
+        The validated input.
+    objective
+        ``"benefit"`` (default), ``"time_weighted"``, ``"grants"`` or ``"own_funds"`` (least own funds for
+        ``required_benefit``).
+    solver
+        ``"highs"`` (default), ``"cbc"`` or any solver name PuLP knows; see :func:`available_solvers`.
+    time_limit
+        Limit for the whole run [s]; a run stopped by it returns the best plan found (status ``feasible``),
+        or the greedy start plan when the solver found none.
+    gap
+        Relative gap at which to stop (default 1e-9: proven optimal).
+    forced_in, forced_out, fixed_starts
+        Scenario overrides: projects that must / must not be selected, and fixed start years.
+    tie_break
+        Among optimal plans choose by DESIGN §3's rule (less own funds, then earlier starts, then project id),
+        so that the same input always gives the same plan.
+    start
+        Hand a greedy plan to the solver as its first incumbent.
+    explain
+        When infeasible, find the conflicting rules and the smallest change (see ``plan.explanation``).
+
+    Returns
+    -------
+    Plan
+        Status, objective, bound, gap, times and every figure per project and year.
+
+    Examples
+    --------
+    >>> from kommunal_planner.model import Portfolio, Horizon, Project
+    >>> pf = Portfolio("M", Horizon(2026, 1), 100, projects=(
+    ...     Project("a", benefit=5, cost=60), Project("b", benefit=4, cost=50), Project("c", benefit=3, cost=40)))
+    >>> plan = optimize(pf)
+    >>> plan.status, plan.selected, plan.objective
+    ('optimal', ('a', 'c'), 8.0)
+    """
+    opts = options or SolveOptions(
+        solver=solver, time_limit=time_limit, threads=threads, seed=seed, log=log, tie_break=tie_break,
+        **({"mip_rel_gap": gap} if gap is not None else {}),
+    )
+    opts.validate()
+    backend = get_solver(opts.solver)
+    kwargs = {
+        "objective": objective, "required_benefit": required_benefit, "forced_in": frozenset(forced_in),
+        "forced_out": frozenset(forced_out), "fixed_starts": dict(fixed_starts or {}),
+    }
+    started = time.perf_counter()
+    model = build_model(portfolio, **kwargs)  # type: ignore[arg-type]
+    t_build = time.perf_counter() - started
+    greedy = None
+    x0 = None
+    if start:
+        greedy = greedy_plan(portfolio, forced_in=kwargs["forced_in"], forced_out=kwargs["forced_out"],
+                             fixed_starts=kwargs["fixed_starts"])
+        if greedy is not None:
+            x0 = model.encode(*greedy)
+            if not _fits(model, x0):
+                logger.debug("greedy start rejected by the model rows; solving without it")
+                x0 = None
+    t_heur = time.perf_counter() - started - t_build
+    logger.info("model: %d columns, %d rows, %d nonzeros, built in %.3f s", model.n_cols, model.n_rows,
+                model.A.nnz, t_build)
+    result = backend.solve(model, opts, start=x0)
+    logger.info("solve: %s, objective %s, bound %s, %.3f s", result.status, result.objective, result.bound,
+                result.time)
+    times = {"build": t_build, "heuristic": t_heur, "solve": result.time}
+    explanation = None
+    x = result.x
+    status = result.status
+    message = result.message
+    if status == SolveStatus.OPTIMAL and opts.tie_break and x is not None:
+        t_tie = time.perf_counter()
+        x = _tie_break(model, result, x, backend, _remaining(opts, started))
+        times["tie_break"] = time.perf_counter() - t_tie
+    if status == SolveStatus.NO_SOLUTION and x0 is not None:
+        x, status, message = x0, SolveStatus.FEASIBLE, "limit reached; the greedy start plan is returned"
+    if status == SolveStatus.INFEASIBLE and explain:
+        t_exp = time.perf_counter()
+        explanation = explain_infeasibility(portfolio, backend, opts, kwargs)
+        times["explain"] = time.perf_counter() - t_exp
+        message = explanation.text_en
+    if x is None or status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        plan = plan_from_decisions(portfolio, {}, {}, status=str(status), objective=None, bound=None, gap=None,
+                                   solver=backend.name, solver_version=result.version,
+                                   objective_name=str(objective), times=times, message=message)
+        return dataclasses.replace(plan, explanation=explanation)
+    starts, progs = model.decode(x)
+    value = float(model.sign * (model.c @ x))
+    bound = None if result.bound is None else float(model.sign * result.bound)
+    if status == SolveStatus.OPTIMAL:
+        bound = value if bound is None else bound
+    gap_value = None if bound is None else abs(bound - value) / max(1.0, abs(value))
+    ids = portfolio.project_ids
+    prog_ids = [g.id for g in portfolio.programmes]
+    return plan_from_decisions(
+        portfolio,
+        {ids[p]: portfolio.horizon.start + t for p, t in starts.items()},
+        {ids[p]: prog_ids[f] for p, f in progs.items()},
+        status=str(status), objective=value, bound=bound, gap=gap_value, solver=backend.name,
+        solver_version=result.version, objective_name=str(objective), times=times, message=message,
+    )
+
+
+def _fits(model: Model, x: np.ndarray) -> bool:
+    act = model.A @ x
+    tol = 1e-6 * np.maximum(1.0, np.abs(model.row_hi[np.isfinite(model.row_hi)]))
+    hi_ok = np.all(act[np.isfinite(model.row_hi)] <= model.row_hi[np.isfinite(model.row_hi)] + tol)
+    lo_mask = np.isfinite(model.row_lo)
+    lo_ok = np.all(act[lo_mask] >= model.row_lo[lo_mask] - 1e-6 * np.maximum(1.0, np.abs(model.row_lo[lo_mask])))
+    return bool(hi_ok and lo_ok)
+
+
+def _tie_break(model: Model, result: SolveResult, x: np.ndarray, backend: object,
+               options: SolveOptions) -> np.ndarray:
+    """Lexicographic phases: keep the objective, then least own funds, then earlier starts by project order."""
+    solver = backend
+    z = float(model.c @ x)
+    rows = [(model.c, -np.inf, z + 1e-7 * max(1.0, abs(z)))]
+    if model.objective != "own_funds":
+        res = solver.solve(model, options, start=x, c=model.own_funds, extra_rows=rows)  # type: ignore[attr-defined]
+        if res.success and res.x is not None:
+            x = res.x
+        own = float(model.own_funds @ x)
+        rows.append((model.own_funds, -np.inf, own + 1e-3 + 1e-9 * abs(own)))
+    res = solver.solve(model, options, start=x, c=model.start_rank, extra_rows=rows)  # type: ignore[attr-defined]
+    if res.success and res.x is not None:
+        x = res.x
+    return x
