@@ -165,17 +165,19 @@ def _fits(model: Model, x: np.ndarray) -> bool:
 
 def _tie_break(model: Model, result: SolveResult, x: np.ndarray, backend: object,
                options: SolveOptions) -> np.ndarray:
-    """Lexicographic phases: keep the objective, then least own funds, then earlier starts by project order."""
+    """Among optimal plans, the one with least own funds, then earlier starts by project order (DESIGN §3).
+
+    One extra solve with the objective held at its optimum: own funds in EUR plus the start order weighted so
+    that all of it is worth less than a cent, so the order only decides between plans of equal own funds.
+    """
     solver = backend
     z = float(model.c @ x)
     rows = [(model.c, -np.inf, z + 1e-7 * max(1.0, abs(z)))]
+    total_rank = float(np.abs(model.start_rank).sum()) or 1.0
+    c = model.start_rank * (5e-3 / total_rank)
     if model.objective != "own_funds":
-        res = solver.solve(model, options, start=x, c=model.own_funds, extra_rows=rows)  # type: ignore[attr-defined]
-        if res.success and res.x is not None:
-            x = res.x
-        own = float(model.own_funds @ x)
-        rows.append((model.own_funds, -np.inf, own + 1e-3 + 1e-9 * abs(own)))
-    res = solver.solve(model, options, start=x, c=model.start_rank, extra_rows=rows)  # type: ignore[attr-defined]
+        c = c + model.own_funds
+    res = solver.solve(model, options, start=x, c=c, extra_rows=rows)  # type: ignore[attr-defined]
     if res.success and res.x is not None:
         x = res.x
     return x

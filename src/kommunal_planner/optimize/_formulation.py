@@ -1,8 +1,9 @@
 """The portfolio MILP, built from numpy index arrays into one sparse matrix (DESIGN §6, STYLE §7).
 
 Columns come in blocks: ``x[p,t]`` (project p starts in horizon year t; only allowed starts), ``y[p,f,t]`` (p starts
-in t funded by programme f; only eligible pairs inside the programme's windows) and, with a focus limit, ``u[g]``
-(field of action g is used). Every row family is one vectorised block; a Python loop runs over families only.
+in t funded by programme f instead of its default; only eligible pairs with a pot inside the programme's windows)
+and, with a focus limit, ``u[g]`` (field of action g is used). The default programme of ``x[p,t]`` is the largest
+grant without a pot (``x_programme``), already netted into its own-funds coefficients. Every row family is one vectorised block; a Python loop runs over families only.
 
 All objectives are expressed as *minimise* ``c @ v``; maximisation objectives negate their coefficients and
 :attr:`Model.sign` restores the reported value.
@@ -47,6 +48,7 @@ class Model:
     sign: float
     x_project: IntArray
     x_year: IntArray
+    x_programme: IntArray
     y_project: IntArray
     y_programme: IntArray
     y_year: IntArray
@@ -86,8 +88,9 @@ class Model:
         """Starts and programmes from a solution vector: ``{project: year offset}``, ``{project: programme}``."""
         chosen = np.flatnonzero(values[: self.y_offset] > 0.5)
         starts = {int(self.x_project[i]): int(self.x_year[i]) for i in chosen}
+        progs = {int(self.x_project[i]): int(self.x_programme[i]) for i in chosen if self.x_programme[i] >= 0}
         ychosen = np.flatnonzero(values[self.y_offset : self.u_offset] > 0.5)
-        progs = {int(self.y_project[i]): int(self.y_programme[i]) for i in ychosen}
+        progs.update({int(self.y_project[i]): int(self.y_programme[i]) for i in ychosen})
         return starts, progs
 
     def encode(self, starts: Mapping[int, int], programmes: Mapping[int, int]) -> FloatArray:
@@ -103,6 +106,8 @@ class Model:
             for i, (p, f, t) in enumerate(zip(self.y_project, self.y_programme, self.y_year, strict=True))
         }
         for p, f in programmes.items():
+            if p in starts and (p, starts[p]) in key_x and self.x_programme[key_x[(p, starts[p])]] == f:
+                continue  # the folded default programme needs no y column
             if p in starts:
                 i = key_y.get((p, f, starts[p]))
                 if i is not None:
@@ -228,11 +233,22 @@ def build_model(
     xcol = np.full((n_p, n_t), -1, dtype=np.int64)
     xcol[xp, xt] = np.arange(n_x)
 
-    # ---- y block: (x column, programme) pairs eligible in the start year's window
+    # ---- funding. Dominance: among programmes without a pot, the largest grant is always worth taking (funding
+    # is never forced, and a larger grant is paid along the same cost profile, so it lowers own funds in every
+    # year). It is folded into the x column. y columns remain only for pot programmes paying more than that.
     n_f = len(pf.programmes)
+    base_f = np.full(n_x, -1, dtype=np.int64)
+    base_grant = np.zeros(n_x)
     if n_f:
         ok = arr.eligible[xp] & arr.window[:, xt].T  # (n_x, F)
-        y_x, yf = np.nonzero(ok)
+        g_all = np.where(ok, arr.grant[xp], 0.0)
+        free = ok & ~np.isfinite(arr.pot)[None, :]
+        g_free = np.where(free, g_all, 0.0)
+        has_free = free.any(axis=1)
+        base_f = np.where(has_free, np.argmax(g_free, axis=1), -1)
+        base_grant = np.where(has_free, g_free.max(axis=1), 0.0)
+        extra = ok & np.isfinite(arr.pot)[None, :] & (g_all > base_grant[:, None] + 1e-9)
+        y_x, yf = np.nonzero(extra)
     else:
         y_x = yf = np.zeros(0, dtype=np.int64)
     y_x = y_x.astype(np.int64)
@@ -264,10 +280,9 @@ def build_model(
     total_cost = arr.cost.sum(axis=1)
     grant = arr.grant[yp, yf]
     # grants are paid along the cost profile: share of the cost in each calendar year
-    share = np.divide(cost[y_x], total_cost[yp][:, None], out=np.zeros((n_y, n_t)),
-                      where=total_cost[yp][:, None] > 0)
-    y_paid = grant[:, None] * share  # (n_y, T)
-    x_own = cost + operating  # (n_x, T)
+    share = np.divide(cost, total_cost[xp][:, None], out=np.zeros((n_x, n_t)), where=total_cost[xp][:, None] > 0)
+    y_paid = (grant - base_grant[y_x])[:, None] * share[y_x]  # (n_y, T): what the pot programme adds
+    x_own = cost + operating - base_grant[:, None] * share  # (n_x, T)
 
     # budget rows: own funds per year <= budget
     rx, cx = np.nonzero(x_own.T)
@@ -349,7 +364,7 @@ def build_model(
         c = -np.concatenate([arr.benefit[xp] * weight, np.zeros(n_y + n_u)])
         sign = -1.0
     elif objective == "grants":
-        c = -np.concatenate([np.zeros(n_x), grant, np.zeros(n_u)])
+        c = -np.concatenate([base_grant, grant - base_grant[y_x], np.zeros(n_u)])
         sign = -1.0
     else:
         c, sign = own.copy(), 1.0
@@ -372,6 +387,7 @@ def build_model(
         sign=sign,
         x_project=xp,
         x_year=xt,
+        x_programme=base_f,
         y_project=yp,
         y_programme=yf,
         y_year=yt,

@@ -204,9 +204,10 @@ class HighsSolver:
         if status == highspy.HighsStatus.kError:
             raise SolverError("HiGHS rejected the model")
         if start is not None:
-            sol = highspy.HighsSolution()
-            sol.col_value = list(map(float, start))
-            h.setSolution(sol)
+            idx = np.arange(model.n_cols, dtype=np.int32)
+            if h.setSolution(int(model.n_cols), idx, np.asarray(start, dtype=np.float64)) != \
+                    highspy.HighsStatus.kOk:
+                logger.debug("HiGHS did not take the start solution")
         h.run()
         elapsed = time.perf_counter() - t0
         ms = h.getModelStatus()

@@ -1,0 +1,253 @@
+"""The command line: parses options, calls one public function, renders the result.
+
+Errors of the library are caught once, at the top: one line on stderr and exit 2 (bad input) or 3 (infeasible
+portfolio); ``--debug`` shows the traceback. Progress goes to stderr and is off with ``--quiet`` or when stderr is
+not a terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kommunal_planner.errors import InfeasiblePortfolioError, KommunalPlannerError
+from kommunal_planner.model import Portfolio
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def example_path() -> Path:
+    """The bundled example municipality (illustrative figures)."""
+    return Path(str(resources.files("kommunal_planner.examples").joinpath("musterstadt.yaml")))
+
+
+def _load(source: str | None, example: bool) -> tuple[Portfolio, str]:
+    from kommunal_planner.io import read
+
+    if example:
+        path = example_path()
+        return read(path), path.name
+    if source is None:
+        raise click.UsageError("give an INPUT file or folder, or --example")
+    return read(source), source
+
+
+def _handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except InfeasiblePortfolioError as exc:
+            if debug:
+                raise
+            err.print(f"[bold red]infeasible:[/] {exc}", markup=True)
+            sys.exit(EXIT_INFEASIBLE)
+        except KommunalPlannerError as exc:
+            if debug:
+                raise
+            err.print(f"error: {exc}", markup=False)
+            sys.exit(EXIT_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _progress(text: str, quiet: bool) -> Iterator[None]:
+    """A spinner with elapsed time on stderr while long work runs (only on a terminal)."""
+    if quiet or not err.is_terminal:
+        yield
+        return
+    started = time.perf_counter()
+    with err.status(f"{text} …") as status:
+
+        def tick() -> None:
+            status.update(f"{text} … {time.perf_counter() - started:.0f} s")
+
+        tick()
+        yield
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.version_option(package_name="kommunal-planner")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
+    """kommunal-planner: select, sequence and explain a municipality's digitalisation projects."""
+    ctx.ensure_object(dict)
+    ctx.obj["quiet"] = quiet
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not debug:
+        import warnings
+
+        warnings.showwarning = _show_warning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    err.print(f"note: {message}", markup=False)
+
+
+def _input_args(func: F) -> F:
+    func = click.option("--example", is_flag=True, help="Use the bundled example municipality.")(func)
+    return click.argument("source", required=False, metavar="INPUT")(func)  # type: ignore[return-value]
+
+
+@main.command()
+@_input_args
+@_handle_errors
+def validate(source: str | None, example: bool) -> None:
+    """Read and check INPUT; print a short summary of what was read."""
+    pf, name = _load(source, example)
+    s = pf.summary()
+    out.print(f"{name}: valid")
+    out.print(f"  {s['name']}, horizon {s['horizon']}")
+    out.print(f"  {s['projects']} projects ({s['mandatory']} mandatory), {s['programmes']} programmes, "
+              f"{s['criteria']} criteria")
+    out.print(f"  total investment {s['total_cost']:,.0f} EUR, own-funds budget {s['total_budget']:,.0f} EUR, "
+              f"{s['total_staff_days']:,.0f} staff days")
+    table = Table("field of action", "projects", box=None, pad_edge=False)
+    for fld, count in s["projects_per_field"].items():
+        table.add_row(fld, str(count))
+    out.print(table)
+
+
+@main.command()
+@click.argument("src", required=False, metavar="IN")
+@click.argument("dst", metavar="OUT")
+@click.option("--example", is_flag=True, help="Convert the bundled example (IN is then omitted).")
+@_handle_errors
+def convert(src: str | None, dst: str, example: bool) -> None:
+    """Convert IN to OUT; the format follows the suffix (.yaml .yml .json .xlsx; no suffix: CSV folder)."""
+    from kommunal_planner.io import write
+
+    if example and src is not None:
+        raise click.UsageError("give either IN or --example")
+    pf, name = _load(src, example)
+    if not example and src is not None and Path(src).resolve() == Path(dst).resolve():
+        raise click.UsageError("IN and OUT are the same; the input is never overwritten")
+    write(pf, dst)
+    out.print(f"{name} -> {dst}")
+
+
+@main.command()
+@click.argument("dst", metavar="OUT.xlsx")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@_handle_errors
+def template(dst: str, lang: str) -> None:
+    """Write an empty input workbook with headers, drop-down lists and explanations."""
+    from kommunal_planner.io._template import write_template
+
+    write_template(dst, lang=lang)
+    out.print(f"template written: {dst}")
+
+
+@main.command()
+@click.option("--out", "dst", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@_handle_errors
+def schema(dst: str | None) -> None:
+    """Print the JSON Schema of the input file."""
+    from kommunal_planner.io._atomic import write_text_atomic
+    from kommunal_planner.io._schema import input_schema
+
+    text = json.dumps(input_schema(), indent=2, ensure_ascii=False)
+    if dst:
+        write_text_atomic(dst, text + "\n")
+        out.print(f"schema written: {dst}")
+    else:
+        click.echo(text)
+
+
+@main.command()
+@_input_args
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
+              help="Folder for plan.json and the reports.")
+@click.option("--solver", default="highs", show_default=True, help="highs, cbc, or any solver PuLP knows.")
+@click.option("--time-limit", type=float, default=None, help="Seconds for the whole run.")
+@click.option("--gap", type=float, default=None, help="Relative gap at which to stop (default: proven optimum).")
+@click.option("--objective", type=click.Choice(["benefit", "time_weighted", "grants", "own_funds"]),
+              default="benefit", show_default=True)
+@click.option("--required-benefit", type=float, default=None, help="With --objective own_funds.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.pass_context
+@_handle_errors
+def plan(ctx: click.Context, source: str | None, example: bool, out_dir: str, solver: str,
+         time_limit: float | None, gap: float | None, objective: str, required_benefit: float | None,
+         lang: str) -> None:
+    """Optimise INPUT and write OUT/plan.json and OUT/plan.xlsx; print a summary."""
+    from kommunal_planner.optimize import optimize
+    from kommunal_planner.report import write_plan_outputs
+
+    pf, name = _load(source, example)
+    if objective == "own_funds" and required_benefit is None:
+        raise click.UsageError("--objective own_funds needs --required-benefit")
+    with _progress(f"optimising {len(pf.projects)} projects", ctx.obj["quiet"]):
+        result = optimize(pf, solver=solver, time_limit=time_limit, gap=gap, objective=objective,
+                          required_benefit=required_benefit)
+    written = write_plan_outputs(result, Path(out_dir), lang=lang)
+    if result.status == "infeasible":
+        text = result.explanation.text(lang) if result.explanation is not None else result.message
+        raise InfeasiblePortfolioError(text, result.explanation)
+    if not result.success:
+        raise KommunalPlannerError(f"no plan found: {result.status} ({result.message})")
+    _print_summary(result, lang)
+    for path in written:
+        out.print(f"written: {path}")
+
+
+def _print_summary(result: Any, lang: str) -> None:
+    de = lang == "de"
+    pf = result.portfolio
+    gap = f", gap {result.gap:.2%}" if result.gap else ""
+    out.print(f"[bold]{pf.name}[/]: {result.status}, "
+              f"{'Nutzen' if de else 'benefit'} {result.objective:,.1f}{gap} ({result.solver}, "
+              f"{sum(result.times.values()):.2f} s)")
+    by_year: dict[int, list[str]] = {}
+    for d in result.projects:
+        if d.selected:
+            by_year.setdefault(d.start, []).append(d.id)
+    t = Table("Start" if de else "start", "Projekte" if de else "projects", box=None, pad_edge=False)
+    for year in sorted(by_year):
+        t.add_row(str(year), ", ".join(by_year[year]))
+    out.print(t)
+    t = Table("Jahr" if de else "year", "Eigenmittel" if de else "own funds", "Haushalt" if de else "budget",
+              "Förderung" if de else "grants", "Personentage" if de else "staff days", box=None, pad_edge=False)
+    for y in result.years:
+        cap = "∞" if y.staff_capacity is None else f"{y.staff_capacity:,.0f}"
+        t.add_row(str(y.year), f"{y.own_funds:,.0f}", f"{y.budget:,.0f}", f"{y.grant:,.0f}",
+                  f"{y.staff_days:,.0f} / {cap}")
+    out.print(t)
+    grants: dict[str, float] = {}
+    for d in result.projects:
+        if d.selected and d.programme:
+            grants[d.programme] = grants.get(d.programme, 0.0) + (d.grant or 0.0)
+    if grants:
+        t = Table("Programm" if de else "programme", "Förderung" if de else "grants", box=None, pad_edge=False)
+        for prog, value in sorted(grants.items()):
+            t.add_row(prog, f"{value:,.0f}")
+        out.print(t)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
