@@ -96,22 +96,31 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """kommunal-planner: select, sequence and explain a municipality's digitalisation projects."""
     ctx.ensure_object(dict)
     ctx.obj["quiet"] = quiet
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if not debug:
         import warnings
 
         warnings.showwarning = _show_warning
 
 
-def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: Any = None, line: str | None = None) -> None:
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
     err.print(f"note: {message}", markup=False)
 
 
 def _input_args(func: F) -> F:
     func = click.option("--example", is_flag=True, help="Use the bundled example municipality.")(func)
-    return click.argument("source", required=False, metavar="INPUT")(func)  # type: ignore[return-value]
+    return click.argument("source", required=False, metavar="INPUT")(func)
 
 
 @main.command()
@@ -123,10 +132,14 @@ def validate(source: str | None, example: bool) -> None:
     s = pf.summary()
     out.print(f"{name}: valid")
     out.print(f"  {s['name']}, horizon {s['horizon']}")
-    out.print(f"  {s['projects']} projects ({s['mandatory']} mandatory), {s['programmes']} programmes, "
-              f"{s['criteria']} criteria")
-    out.print(f"  total investment {s['total_cost']:,.0f} EUR, own-funds budget {s['total_budget']:,.0f} EUR, "
-              f"{s['total_staff_days']:,.0f} staff days")
+    out.print(
+        f"  {s['projects']} projects ({s['mandatory']} mandatory), {s['programmes']} programmes, "
+        f"{s['criteria']} criteria"
+    )
+    out.print(
+        f"  total investment {s['total_cost']:,.0f} EUR, own-funds budget {s['total_budget']:,.0f} EUR, "
+        f"{s['total_staff_days']:,.0f} staff days"
+    )
     table = Table("field of action", "projects", box=None, pad_edge=False)
     for fld, count in s["projects_per_field"].items():
         table.add_row(fld, str(count))
@@ -152,18 +165,6 @@ def convert(src: str | None, dst: str, example: bool) -> None:
 
 
 @main.command()
-@click.argument("dst", metavar="OUT.xlsx")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
-@_handle_errors
-def template(dst: str, lang: str) -> None:
-    """Write an empty input workbook with headers, drop-down lists and explanations."""
-    from kommunal_planner.io._template import write_template
-
-    write_template(dst, lang=lang)
-    out.print(f"template written: {dst}")
-
-
-@main.command()
 @click.option("--out", "dst", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
 @_handle_errors
 def schema(dst: str | None) -> None:
@@ -181,30 +182,55 @@ def schema(dst: str | None) -> None:
 
 @main.command()
 @_input_args
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
-              help="Folder for plan.json and the reports.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="out",
+    show_default=True,
+    help="Folder for plan.json and the reports.",
+)
 @click.option("--solver", default="highs", show_default=True, help="highs, cbc, or any solver PuLP knows.")
 @click.option("--time-limit", type=float, default=None, help="Seconds for the whole run.")
 @click.option("--gap", type=float, default=None, help="Relative gap at which to stop (default: proven optimum).")
-@click.option("--objective", type=click.Choice(["benefit", "time_weighted", "grants", "own_funds"]),
-              default="benefit", show_default=True)
+@click.option(
+    "--objective",
+    type=click.Choice(["benefit", "time_weighted", "grants", "own_funds"]),
+    default="benefit",
+    show_default=True,
+)
 @click.option("--required-benefit", type=float, default=None, help="With --objective own_funds.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
 @click.pass_context
 @_handle_errors
-def plan(ctx: click.Context, source: str | None, example: bool, out_dir: str, solver: str,
-         time_limit: float | None, gap: float | None, objective: str, required_benefit: float | None,
-         lang: str) -> None:
+def plan(
+    ctx: click.Context,
+    source: str | None,
+    example: bool,
+    out_dir: str,
+    solver: str,
+    time_limit: float | None,
+    gap: float | None,
+    objective: str,
+    required_benefit: float | None,
+    lang: str,
+) -> None:
     """Optimise INPUT and write OUT/plan.json and OUT/plan.xlsx; print a summary."""
     from kommunal_planner.optimize import optimize
     from kommunal_planner.report import write_plan_outputs
 
-    pf, name = _load(source, example)
+    pf, _ = _load(source, example)
     if objective == "own_funds" and required_benefit is None:
         raise click.UsageError("--objective own_funds needs --required-benefit")
     with _progress(f"optimising {len(pf.projects)} projects", ctx.obj["quiet"]):
-        result = optimize(pf, solver=solver, time_limit=time_limit, gap=gap, objective=objective,
-                          required_benefit=required_benefit)
+        result = optimize(
+            pf,
+            solver=solver,
+            time_limit=time_limit,
+            gap=gap,
+            objective=objective,
+            required_benefit=required_benefit,
+        )
     written = write_plan_outputs(result, Path(out_dir), lang=lang)
     if result.status == "infeasible":
         text = result.explanation.text(lang) if result.explanation is not None else result.message
@@ -220,9 +246,11 @@ def _print_summary(result: Any, lang: str) -> None:
     de = lang == "de"
     pf = result.portfolio
     gap = f", gap {result.gap:.2%}" if result.gap else ""
-    out.print(f"[bold]{pf.name}[/]: {result.status}, "
-              f"{'Nutzen' if de else 'benefit'} {result.objective:,.1f}{gap} ({result.solver}, "
-              f"{sum(result.times.values()):.2f} s)")
+    out.print(
+        f"[bold]{pf.name}[/]: {result.status}, "
+        f"{'Nutzen' if de else 'benefit'} {result.objective:,.1f}{gap} ({result.solver}, "
+        f"{sum(result.times.values()):.2f} s)"
+    )
     by_year: dict[int, list[str]] = {}
     for d in result.projects:
         if d.selected:
@@ -231,12 +259,24 @@ def _print_summary(result: Any, lang: str) -> None:
     for year in sorted(by_year):
         t.add_row(str(year), ", ".join(by_year[year]))
     out.print(t)
-    t = Table("Jahr" if de else "year", "Eigenmittel" if de else "own funds", "Haushalt" if de else "budget",
-              "Förderung" if de else "grants", "Personentage" if de else "staff days", box=None, pad_edge=False)
+    t = Table(
+        "Jahr" if de else "year",
+        "Eigenmittel" if de else "own funds",
+        "Haushalt" if de else "budget",
+        "Förderung" if de else "grants",
+        "Personentage" if de else "staff days",
+        box=None,
+        pad_edge=False,
+    )
     for y in result.years:
         cap = "∞" if y.staff_capacity is None else f"{y.staff_capacity:,.0f}"
-        t.add_row(str(y.year), f"{y.own_funds:,.0f}", f"{y.budget:,.0f}", f"{y.grant:,.0f}",
-                  f"{y.staff_days:,.0f} / {cap}")
+        t.add_row(
+            str(y.year),
+            f"{y.own_funds:,.0f}",
+            f"{y.budget:,.0f}",
+            f"{y.grant:,.0f}",
+            f"{y.staff_days:,.0f} / {cap}",
+        )
     out.print(t)
     grants: dict[str, float] = {}
     for d in result.projects:

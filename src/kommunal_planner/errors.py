@@ -128,7 +128,7 @@ class _LocatedError(KommunalPlannerError):
         elif self.found is not None:
             text += f" (found {_show(self.found)})"
         if self.hint:
-            text += f". {self.hint}"
+            text += f". {self.hint[:1].upper()}{self.hint[1:]}"
         return f"{where}: {text}" if where else text
 
     def at(self, location: Location) -> _LocatedError:
@@ -149,7 +149,15 @@ class _LocatedError(KommunalPlannerError):
     def __reduce__(self) -> tuple[Any, ...]:
         return (
             _rebuild,
-            (self.__class__, self.problem, self.location, self.expected, self.found, self.hint, self.__dict__),
+            (
+                self.__class__,
+                self.problem,
+                self.location,
+                self.expected,
+                self.found,
+                self.hint,
+                self.__dict__,
+            ),
         )
 
 
@@ -197,8 +205,8 @@ class DependencyCycleError(ValidationError):
     def __reduce__(self) -> tuple[Any, ...]:
         return (DependencyCycleError, (self.cycle,), {"location": self.location})
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        self.__dict__.update(state or {})
         Exception.__init__(self, self._render())
 
 
@@ -216,4 +224,3 @@ class InfeasiblePortfolioError(KommunalPlannerError):
     def __init__(self, message: str, explanation: Any = None) -> None:
         self.explanation = explanation
         super().__init__(message)
-

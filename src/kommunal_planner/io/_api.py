@@ -21,7 +21,8 @@ def format_of(path: str | os.PathLike[str]) -> str:
     fmt = FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise DataFormatError(
-            f"unknown file type '{p.suffix}'", location=Location(file=str(p)),
+            f"unknown file type '{p.suffix}'",
+            location=Location(file=str(p)),
             hint="use .yaml, .yml, .json, .xlsx, or a folder of CSV files",
         )
     return fmt
@@ -73,8 +74,11 @@ def write(portfolio: Portfolio, path: str | os.PathLike[str]) -> None:
     p = Path(path)
     fmt = "csv" if p.is_dir() else FORMATS.get(p.suffix.lower())
     if fmt is None:
-        raise DataFormatError(f"unknown file type '{p.suffix}'", location=Location(file=str(p)),
-                              hint="use .yaml, .yml, .json, .xlsx, or a folder name without suffix for CSV")
+        raise DataFormatError(
+            f"unknown file type '{p.suffix}'",
+            location=Location(file=str(p)),
+            hint="use .yaml, .yml, .json, .xlsx, or a folder name without suffix for CSV",
+        )
     if fmt == "yaml":
         from kommunal_planner.io._yaml import write_yaml
 

@@ -27,62 +27,143 @@ T = TypeVar("T")
 
 # German aliases of the contract's keys, per section.
 _TOP = {
-    "name": "name", "description": "description", "beschreibung": "description", "horizon": "horizon",
-    "horizont": "horizon", "financially_weak": "financially_weak", "haushaltsnotlage": "financially_weak",
-    "discount_rate": "discount_rate", "diskontsatz": "discount_rate", "budget": "budget", "haushalt": "budget",
-    "staff_capacity": "staff_capacity", "personalkapazitaet": "staff_capacity",
-    "personalkapazität": "staff_capacity", "focus": "focus", "schwerpunkte": "focus", "criteria": "criteria",
-    "kriterien": "criteria", "programmes": "programmes", "programs": "programmes",
-    "foerderprogramme": "programmes", "förderprogramme": "programmes", "projects": "projects",
-    "projekte": "projects", "massnahmen": "projects", "maßnahmen": "projects",
+    "name": "name",
+    "description": "description",
+    "beschreibung": "description",
+    "horizon": "horizon",
+    "horizont": "horizon",
+    "financially_weak": "financially_weak",
+    "haushaltsnotlage": "financially_weak",
+    "discount_rate": "discount_rate",
+    "diskontsatz": "discount_rate",
+    "budget": "budget",
+    "haushalt": "budget",
+    "staff_capacity": "staff_capacity",
+    "personalkapazitaet": "staff_capacity",
+    "personalkapazität": "staff_capacity",
+    "focus": "focus",
+    "schwerpunkte": "focus",
+    "criteria": "criteria",
+    "kriterien": "criteria",
+    "programmes": "programmes",
+    "programs": "programmes",
+    "foerderprogramme": "programmes",
+    "förderprogramme": "programmes",
+    "projects": "projects",
+    "projekte": "projects",
+    "massnahmen": "projects",
+    "maßnahmen": "projects",
 }
 _HORIZON = {"start": "start", "beginn": "start", "years": "years", "jahre": "years"}
 _FOCUS = {"max_fields": "max_fields", "max_handlungsfelder": "max_fields"}
 _CRITERION = {"id": "id", "name": "name", "bezeichnung": "name", "weight": "weight", "gewicht": "weight"}
 _PROGRAMME = {
-    "id": "id", "name": "name", "bezeichnung": "name", "rate": "rate", "foerderquote": "rate",
-    "förderquote": "rate", "rate_weak": "rate_weak", "foerderquote_notlage": "rate_weak",
-    "förderquote_notlage": "rate_weak", "max_grant": "max_grant", "hoechstbetrag": "max_grant",
-    "höchstbetrag": "max_grant", "min_grant": "min_grant", "bagatellgrenze": "min_grant", "pot": "pot",
-    "mittel": "pot", "foerdertopf": "pot", "fördertopf": "pot", "windows": "windows", "antragsjahre": "windows",
-    "approval_probability": "approval_probability", "bewilligungswahrscheinlichkeit": "approval_probability",
-    "eligible": "eligible", "foerderfaehig": "eligible", "förderfähig": "eligible",
+    "id": "id",
+    "name": "name",
+    "bezeichnung": "name",
+    "rate": "rate",
+    "foerderquote": "rate",
+    "förderquote": "rate",
+    "rate_weak": "rate_weak",
+    "foerderquote_notlage": "rate_weak",
+    "förderquote_notlage": "rate_weak",
+    "max_grant": "max_grant",
+    "hoechstbetrag": "max_grant",
+    "höchstbetrag": "max_grant",
+    "min_grant": "min_grant",
+    "bagatellgrenze": "min_grant",
+    "pot": "pot",
+    "mittel": "pot",
+    "foerdertopf": "pot",
+    "fördertopf": "pot",
+    "windows": "windows",
+    "antragsjahre": "windows",
+    "approval_probability": "approval_probability",
+    "bewilligungswahrscheinlichkeit": "approval_probability",
+    "eligible": "eligible",
+    "foerderfaehig": "eligible",
+    "förderfähig": "eligible",
 }
-_ELIGIBLE = {"fields": "fields", "handlungsfelder": "fields", "projects": "projects", "projekte": "projects",
-             "tags": "tags", "schlagworte": "tags"}
+_ELIGIBLE = {
+    "fields": "fields",
+    "handlungsfelder": "fields",
+    "projects": "projects",
+    "projekte": "projects",
+    "tags": "tags",
+    "schlagworte": "tags",
+}
 _PROJECT = {
-    "id": "id", "name": "name", "bezeichnung": "name", "field": "field", "handlungsfeld": "field",
-    "duration": "duration", "dauer": "duration", "cost": "cost", "kosten": "cost",
-    "operating_cost": "operating_cost", "folgekosten": "operating_cost", "staff_days": "staff_days",
-    "personentage": "staff_days", "scores": "scores", "bewertungen": "scores", "benefit": "benefit",
-    "nutzen": "benefit", "earliest_start": "earliest_start", "fruehester_beginn": "earliest_start",
-    "frühester_beginn": "earliest_start", "latest_start": "latest_start", "spaetester_beginn": "latest_start",
-    "spätester_beginn": "latest_start", "deadline": "deadline", "frist": "deadline", "requires": "requires",
-    "voraussetzungen": "requires", "mandatory": "mandatory", "pflicht": "mandatory",
-    "exclusive_group": "exclusive_group", "variantengruppe": "exclusive_group", "tags": "tags",
-    "schlagworte": "tags", "description": "description", "beschreibung": "description",
+    "id": "id",
+    "name": "name",
+    "bezeichnung": "name",
+    "field": "field",
+    "handlungsfeld": "field",
+    "duration": "duration",
+    "dauer": "duration",
+    "cost": "cost",
+    "kosten": "cost",
+    "operating_cost": "operating_cost",
+    "folgekosten": "operating_cost",
+    "staff_days": "staff_days",
+    "personentage": "staff_days",
+    "scores": "scores",
+    "bewertungen": "scores",
+    "benefit": "benefit",
+    "nutzen": "benefit",
+    "earliest_start": "earliest_start",
+    "fruehester_beginn": "earliest_start",
+    "frühester_beginn": "earliest_start",
+    "latest_start": "latest_start",
+    "spaetester_beginn": "latest_start",
+    "spätester_beginn": "latest_start",
+    "deadline": "deadline",
+    "frist": "deadline",
+    "requires": "requires",
+    "voraussetzungen": "requires",
+    "mandatory": "mandatory",
+    "pflicht": "mandatory",
+    "exclusive_group": "exclusive_group",
+    "variantengruppe": "exclusive_group",
+    "tags": "tags",
+    "schlagworte": "tags",
+    "description": "description",
+    "beschreibung": "description",
 }
 
 
-def _keys(data: Any, aliases: Mapping[str, str], *, path: str, item: str | None = None,
-          required: tuple[str, ...] = ()) -> dict[str, Any]:
+def _keys(
+    data: Any,
+    aliases: Mapping[str, str],
+    *,
+    path: str,
+    item: str | None = None,
+    required: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Map the keys of *data* onto contract names; unknown or doubled keys are errors."""
     if not isinstance(data, Mapping):
-        raise ValidationError("", location=Location(path=path or "(top level)", item=item),
-                              expected="a mapping of keys to values", found=_short(data))
+        raise ValidationError(
+            "",
+            location=Location(path=path or "(top level)", item=item),
+            expected="a mapping of keys to values",
+            found=_short(data),
+        )
     out: dict[str, Any] = {}
     for key, value in data.items():
         name = aliases.get(str(key).strip().lower()) if isinstance(key, str) else None
         if name is None:
             close = difflib.get_close_matches(str(key).lower(), list(aliases), n=1)
             raise ValidationError(
-                f"unknown key '{key}'", location=Location(path=_join(path, str(key)), item=item),
-                hint=f"did you mean '{aliases[close[0]]}'?" if close else
-                f"known keys: {', '.join(sorted(set(aliases.values())))}",
+                f"unknown key '{key}'",
+                location=Location(path=_join(path, str(key)), item=item),
+                hint=f"did you mean '{aliases[close[0]]}'?"
+                if close
+                else f"known keys: {', '.join(sorted(set(aliases.values())))}",
             )
         if name in out:
-            raise ValidationError(f"the key '{name}' is given twice (as '{key}' too)",
-                                  location=Location(path=_join(path, str(key)), item=item))
+            raise ValidationError(
+                f"the key '{name}' is given twice (as '{key}' too)",
+                location=Location(path=_join(path, str(key)), item=item),
+            )
         out[name] = value
     for name in required:
         if out.get(name) is None:
@@ -99,6 +180,15 @@ def _short(value: Any) -> Any:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _item(kind: str, raw: Any) -> str | None:
+    """ "project 'x'" from a raw mapping's id (under any alias), for locating errors before it is parsed."""
+    if isinstance(raw, Mapping):
+        for key in ("id", "ID", "Id"):
+            if isinstance(raw.get(key), str | int):
+                return f"{kind} '{raw[key]}'"
+    return None
+
+
 def _list(data: Any, *, path: str) -> list[Any]:
     if data is None:
         return []
@@ -113,8 +203,14 @@ def _build(factory: Callable[..., T], kwargs: dict[str, Any], *, path: str, item
         return factory(**kwargs)
     except ValidationError as exc:
         loc = exc.location
-        new = Location(file=loc.file, sheet=loc.sheet, row=loc.row, column=loc.column,
-                       path=_join(path, loc.path) if loc.path else path, item=loc.item or item)
+        new = Location(
+            file=loc.file,
+            sheet=loc.sheet,
+            row=loc.row,
+            column=loc.column,
+            path=_join(path, loc.path) if loc.path else path,
+            item=loc.item or item,
+        )
         raise exc.with_location(new) from None
 
 
@@ -154,26 +250,34 @@ def _from_dict(data: Any) -> Portfolio:
     hz = _keys(top["horizon"], _HORIZON, path="horizon", required=("start", "years"))
     horizon = _build(Horizon, hz, path="horizon", item="horizon")
     criteria = tuple(
-        _build(Criterion, _keys(c, _CRITERION, path=f"criteria[{i}]", required=("id",)),
-               path=f"criteria[{i}]", item=None)
+        _build(
+            Criterion,
+            _keys(c, _CRITERION, path=f"criteria[{i}]", required=("id",)),
+            path=f"criteria[{i}]",
+            item=None,
+        )
         for i, c in enumerate(_list(top.get("criteria"), path="criteria"))
     )
     programmes = []
     for i, raw in enumerate(_list(top.get("programmes"), path="programmes")):
         path = f"programmes[{i}]"
-        kw = _keys(raw, _PROGRAMME, path=path, required=("id", "rate"))
+        kw = _keys(raw, _PROGRAMME, path=path, required=("id", "rate"), item=_item("programme", raw))
         item = f"programme '{kw['id']}'"
         if "eligible" in kw:
             el = _keys(kw["eligible"] or {}, _ELIGIBLE, path=f"{path}.eligible", item=item)
-            kw["eligible"] = _build(Eligibility, {k: _list(v, path=f"{path}.eligible.{k}") for k, v in el.items()},
-                                    path=f"{path}.eligible", item=item)
+            kw["eligible"] = _build(
+                Eligibility,
+                {k: _list(v, path=f"{path}.eligible.{k}") for k, v in el.items()},
+                path=f"{path}.eligible",
+                item=item,
+            )
         if kw.get("windows") is not None:
             kw["windows"] = _list(kw["windows"], path=f"{path}.windows")
         programmes.append(_build(FundingProgramme, kw, path=path, item=item))
     projects = []
     for i, raw in enumerate(_list(top["projects"], path="projects")):
         path = f"projects[{i}]"
-        kw = _keys(raw, _PROJECT, path=path, required=("id",))
+        kw = _keys(raw, _PROJECT, path=path, required=("id",), item=_item("project", raw))
         item = f"project '{kw['id']}'"
         if kw.get("scores") is None:
             kw.pop("scores", None)
@@ -191,11 +295,15 @@ def _from_dict(data: Any) -> Portfolio:
                 kw.pop(name)
         projects.append(_build(Project, kw, path=path, item=item))
     focus_raw = top.get("focus")
-    focus = _build(Focus, _keys(focus_raw, _FOCUS, path="focus"), path="focus", item="focus") if focus_raw \
-        else Focus()
+    focus = _build(Focus, _keys(focus_raw, _FOCUS, path="focus"), path="focus", item="focus") if focus_raw else Focus()
     kwargs: dict[str, Any] = {
-        "name": top["name"], "horizon": horizon, "budget": top["budget"], "projects": tuple(projects),
-        "criteria": criteria, "programmes": tuple(programmes), "focus": focus,
+        "name": top["name"],
+        "horizon": horizon,
+        "budget": top["budget"],
+        "projects": tuple(projects),
+        "criteria": criteria,
+        "programmes": tuple(programmes),
+        "focus": focus,
     }
     for name in ("staff_capacity", "financially_weak", "discount_rate", "description"):
         if top.get(name) is not None:
@@ -237,15 +345,22 @@ def portfolio_to_dict(portfolio: Portfolio) -> dict[str, Any]:
             d["windows"] = list(g.windows)
         if g.approval_probability != 1.0:
             d["approval_probability"] = _num(g.approval_probability)
-        d["eligible"] = {k: list(getattr(g.eligible, k)) for k in ("fields", "projects", "tags")
-                         if getattr(g.eligible, k)}
+        d["eligible"] = {
+            k: list(getattr(g.eligible, k)) for k in ("fields", "projects", "tags") if getattr(g.eligible, k)
+        }
         programmes.append(d)
     out["programmes"] = programmes
     projects = []
     for p in pf.projects:
-        d = {"id": p.id, "name": p.name, "field": p.field, "duration": p.duration,
-             "cost": [_num(v) for v in p.cost], "operating_cost": _num(p.operating_cost),
-             "staff_days": [_num(v) for v in p.staff_days]}
+        d = {
+            "id": p.id,
+            "name": p.name,
+            "field": p.field,
+            "duration": p.duration,
+            "cost": [_num(v) for v in p.cost],
+            "operating_cost": _num(p.operating_cost),
+            "staff_days": [_num(v) for v in p.staff_days],
+        }
         if p.scores:
             d["scores"] = {k: _num(v) for k, v in p.scores.items()}
         if p.benefit is not None:

@@ -8,7 +8,15 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-from kommunal_planner.model import Criterion, Eligibility, Focus, FundingProgramme, Horizon, Portfolio, Project
+from kommunal_planner.model import (
+    Criterion,
+    Eligibility,
+    Focus,
+    FundingProgramme,
+    Horizon,
+    Portfolio,
+    Project,
+)
 
 __all__ = ["input_schema"]
 
@@ -49,7 +57,10 @@ _REQUIRED = {
 }
 
 _FLEX = {  # fields that accept a number or a list/mapping in files
-    ("Project", "cost"), ("Project", "staff_days"), ("Portfolio", "budget"), ("Portfolio", "staff_capacity"),
+    ("Project", "cost"),
+    ("Project", "staff_days"),
+    ("Portfolio", "budget"),
+    ("Portfolio", "staff_capacity"),
 }
 
 
@@ -74,7 +85,7 @@ def _type_schema(tp: Any) -> dict[str, Any]:
         return {"type": "array", "items": _type_schema(args[0]) if args else {}}
     if origin in (Mapping, dict, typing.Mapping) or (isinstance(origin, type) and issubclass(origin, Mapping)):
         return {"type": "object", "additionalProperties": _type_schema(args[1]) if len(args) == 2 else {}}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return {"$ref": f"#/$defs/{tp.__name__}"}
     return {}
 
@@ -88,11 +99,19 @@ def _class_schema(cls: type) -> dict[str, Any]:
         schema = _type_schema(hints[f.name])
         if (cls.__name__, f.name) in _FLEX:
             if f.name in ("budget", "staff_capacity"):
-                schema = {"anyOf": [{"type": "number", "minimum": 0},
-                                    {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}}]}
+                schema = {
+                    "anyOf": [
+                        {"type": "number", "minimum": 0},
+                        {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                    ]
+                }
             else:
-                schema = {"anyOf": [{"type": "number", "minimum": 0},
-                                    {"type": "array", "items": {"type": "number", "minimum": 0}}]}
+                schema = {
+                    "anyOf": [
+                        {"type": "number", "minimum": 0},
+                        {"type": "array", "items": {"type": "number", "minimum": 0}},
+                    ]
+                }
         doc = _DOC.get(f"{cls.__name__}.{f.name}")
         if doc:
             schema = {**schema, "description": doc}
@@ -112,8 +131,9 @@ def input_schema() -> dict[str, Any]:
     >>> schema["required"], "Project" in schema["$defs"]
     (['name', 'horizon', 'budget', 'projects'], True)
     """
-    defs = {cls.__name__: _class_schema(cls)
-            for cls in (Horizon, Criterion, Eligibility, FundingProgramme, Project, Focus)}
+    defs = {
+        cls.__name__: _class_schema(cls) for cls in (Horizon, Criterion, Eligibility, FundingProgramme, Project, Focus)
+    }
     top = _class_schema(Portfolio)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -80,12 +80,13 @@ def parse_yaml(text: str, *, source: str | None = None) -> Portfolio:
     ('Mini', 1)
     """
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise DataFormatError(f"not valid YAML ({where}{exc.problem or exc.context})",
-                              location=Location(file=source)) from None
+        raise DataFormatError(
+            f"not valid YAML ({where}{exc.problem or exc.context})", location=Location(file=source)
+        ) from None
     except yaml.YAMLError as exc:
         raise DataFormatError(f"not valid YAML ({exc})", location=Location(file=source)) from None
     if data is None:
@@ -100,8 +101,7 @@ def parse_json(text: str, *, source: str | None = None) -> Portfolio:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise DataFormatError(f"the key '{key}' is given twice in one object",
-                                      location=Location(file=source))
+                raise DataFormatError(f"the key '{key}' is given twice in one object", location=Location(file=source))
             out[key] = value
         return out
 
@@ -110,8 +110,10 @@ def parse_json(text: str, *, source: str | None = None) -> Portfolio:
     try:
         data = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise DataFormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                              location=Location(file=source)) from None
+        raise DataFormatError(
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            location=Location(file=source),
+        ) from None
     except ValueError as exc:
         raise DataFormatError(str(exc), location=Location(file=source)) from None
     return portfolio_from_dict(data, source=source)
@@ -144,8 +146,14 @@ _Dumper.add_representer(float, _represent_float)
 
 def dump_yaml(portfolio: Portfolio) -> str:
     """The YAML text of *portfolio*."""
-    return yaml.dump(portfolio_to_dict(portfolio), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=None, width=110)
+    return yaml.dump(
+        portfolio_to_dict(portfolio),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None,
+        width=110,
+    )
 
 
 def dump_json(portfolio: Portfolio) -> str:

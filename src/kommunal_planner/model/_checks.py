@@ -14,8 +14,15 @@ def where(item: str | None, path: str) -> Location:
     return Location(item=item, path=path)
 
 
-def number(value: Any, *, item: str | None, path: str, minimum: float | None = 0.0, allow_none: bool = False,
-           expected: str | None = None) -> float | None:
+def number(
+    value: Any,
+    *,
+    item: str | None,
+    path: str,
+    minimum: float | None = 0.0,
+    allow_none: bool = False,
+    expected: str | None = None,
+) -> float | None:
     """Check a finite real number (not a bool), at least *minimum* where given."""
     if value is None and allow_none:
         return None
@@ -30,18 +37,19 @@ def number(value: Any, *, item: str | None, path: str, minimum: float | None = 0
     return out
 
 
-def integer(value: Any, *, item: str | None, path: str, minimum: int | None = None,
-            allow_none: bool = False) -> int | None:
+def integer(
+    value: Any, *, item: str | None, path: str, minimum: int | None = None, allow_none: bool = False
+) -> int | None:
     """Check a whole number (an int, or a float with no fraction as spreadsheets write it)."""
     if value is None and allow_none:
         return None
     exp = "a whole number" + (f" ≥ {minimum}" if minimum is not None else "")
     if isinstance(value, bool):
         raise ValidationError("", location=where(item, path), expected=exp, found=value)
-    if isinstance(value, numbers.Integral):
-        out = int(value)
-    elif isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer():
-        out = int(value)
+    if isinstance(value, numbers.Integral) or (
+        isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer()
+    ):
+        out = int(float(value))
     else:
         raise ValidationError("", location=where(item, path), expected=exp, found=value)
     if minimum is not None and out < minimum:
@@ -62,7 +70,10 @@ def identifier(value: Any, *, item: str | None, path: str) -> str:
     out = text(value, item=item, path=path)
     if any(ch in out for ch in ",;\n\t"):
         raise ValidationError(
-            "", location=where(item, path), expected="an id without commas, semicolons or line breaks", found=out
+            "",
+            location=where(item, path),
+            expected="an id without commas, semicolons or line breaks",
+            found=out,
         )
     return out
 

@@ -71,15 +71,18 @@ def _year_map(value: Any, horizon: Horizon, *, what: str, complete: bool) -> Fro
         year = chk.integer(_as_year(key), item=None, path=f"{what}.{key}")
         if year not in horizon:
             raise ValidationError(
-                "", location=Location(path=f"{what}.{key}"),
-                expected=f"a year of the horizon {horizon.start}–{horizon.end}", found=key,
+                "",
+                location=Location(path=f"{what}.{key}"),
+                expected=f"a year of the horizon {horizon.start}–{horizon.end}",
+                found=key,
             )
         out[int(year or 0)] = float(chk.number(amount, item=None, path=f"{what}.{key}") or 0.0)
     if complete:
         gaps = [y for y in horizon.calendar_years if y not in out]
         if gaps:
             raise ValidationError(
-                f"no {what} for {', '.join(map(str, gaps))}", location=Location(path=what),
+                f"no {what} for {', '.join(map(str, gaps))}",
+                location=Location(path=what),
                 hint=f"give an amount for every year {horizon.start}–{horizon.end}",
             )
     return FrozenMap(sorted(out.items()))
@@ -126,22 +129,32 @@ class Portfolio:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", chk.text(self.name, item=None, path="name"))
-        object.__setattr__(self, "description",
-                           chk.text(self.description or "", item=None, path="description", allow_empty=True))
+        object.__setattr__(
+            self,
+            "description",
+            chk.text(self.description or "", item=None, path="description", allow_empty=True),
+        )
         if not isinstance(self.horizon, Horizon):
-            raise ValidationError("", location=Location(path="horizon"), expected="start and years",
-                                  found=self.horizon)
+            raise ValidationError("", location=Location(path="horizon"), expected="start and years", found=self.horizon)
         object.__setattr__(self, "budget", _year_map(self.budget, self.horizon, what="budget", complete=True))
         if not self.budget:
             raise ValidationError("no budget given", location=Location(path="budget"))
-        object.__setattr__(self, "staff_capacity",
-                           _year_map(self.staff_capacity, self.horizon, what="staff_capacity", complete=False))
-        object.__setattr__(self, "financially_weak",
-                           chk.boolean(self.financially_weak, item=None, path="financially_weak"))
+        object.__setattr__(
+            self,
+            "staff_capacity",
+            _year_map(self.staff_capacity, self.horizon, what="staff_capacity", complete=False),
+        )
+        object.__setattr__(
+            self, "financially_weak", chk.boolean(self.financially_weak, item=None, path="financially_weak")
+        )
         rate = chk.number(self.discount_rate, item=None, path="discount_rate")
         if rate is not None and rate >= 1.0:
-            raise ValidationError("", location=Location(path="discount_rate"), expected="a rate in [0, 1)",
-                                  found=self.discount_rate)
+            raise ValidationError(
+                "",
+                location=Location(path="discount_rate"),
+                expected="a rate in [0, 1)",
+                found=self.discount_rate,
+            )
         object.__setattr__(self, "discount_rate", rate)
         for name, kind in (("projects", Project), ("criteria", Criterion), ("programmes", FundingProgramme)):
             values = getattr(self, name)
@@ -150,8 +163,9 @@ class Portfolio:
             values = tuple(values)
             for i, v in enumerate(values):
                 if not isinstance(v, kind):
-                    raise ValidationError("", location=Location(path=f"{name}[{i}]"),
-                                          expected=f"a {kind.__name__}", found=v)
+                    raise ValidationError(
+                        "", location=Location(path=f"{name}[{i}]"), expected=f"a {kind.__name__}", found=v
+                    )
             object.__setattr__(self, name, values)
         if not isinstance(self.focus, Focus):
             raise ValidationError("", location=Location(path="focus"), expected="max_fields", found=self.focus)
@@ -231,44 +245,66 @@ def _validate(pf: Portfolio) -> None:
     if needs_scores:
         if not pf.criteria:
             raise ValidationError(
-                "no criteria given", location=Location(path="criteria", item=f"project '{needs_scores[0].id}'"),
+                "no criteria given",
+                location=Location(path="criteria", item=f"project '{needs_scores[0].id}'"),
                 hint="define criteria with weights, or give every project a benefit value",
             )
         if sum(c.weight for c in pf.criteria) <= 0:
-            raise ValidationError("the criteria weights are all zero", location=Location(path="criteria"),
-                                  hint="give at least one criterion a weight > 0")
+            raise ValidationError(
+                "the criteria weights are all zero",
+                location=Location(path="criteria"),
+                hint="give at least one criterion a weight > 0",
+            )
     for p in pf.projects:
         item = f"project '{p.id}'"
         for cid in p.scores:
             if cid not in crit_ids:
-                raise ValidationError(f"unknown criterion '{cid}'", location=Location(item=item, path="scores"),
-                                      hint=_suggest(cid, crit_ids))
+                raise ValidationError(
+                    f"unknown criterion '{cid}'",
+                    location=Location(item=item, path="scores"),
+                    hint=_suggest(cid, crit_ids),
+                )
         if p.benefit is None:
             missing = [c for c in crit_ids if c not in p.scores]
             if missing:
-                raise ValidationError(f"no score for criterion '{missing[0]}'",
-                                      location=Location(item=item, path=f"scores.{missing[0]}"),
-                                      hint="give every criterion a score 0..5, or a benefit value")
+                raise ValidationError(
+                    f"no score for criterion '{missing[0]}'",
+                    location=Location(item=item, path=f"scores.{missing[0]}"),
+                    hint="give every criterion a score 0..5, or a benefit value",
+                )
         for req in p.requires:
             if req not in ids:
-                raise ValidationError(f"requires unknown project '{req}'",
-                                      location=Location(item=item, path="requires"), hint=_suggest(req, ids))
+                raise ValidationError(
+                    f"requires unknown project '{req}'",
+                    location=Location(item=item, path="requires"),
+                    hint=_suggest(req, ids),
+                )
         for name in ("earliest_start", "latest_start", "deadline"):
             year = getattr(p, name)
             if year is not None and year not in horizon:
-                raise ValidationError("", location=Location(item=item, path=name),
-                                      expected=f"a year of the horizon {horizon.start}–{horizon.end}", found=year)
+                raise ValidationError(
+                    "",
+                    location=Location(item=item, path=name),
+                    expected=f"a year of the horizon {horizon.start}–{horizon.end}",
+                    found=year,
+                )
     for prog in pf.programmes:
         item = f"programme '{prog.id}'"
         for pid in prog.eligible.projects:
             if pid not in ids:
-                raise ValidationError(f"eligible project '{pid}' is unknown",
-                                      location=Location(item=item, path="eligible.projects"),
-                                      hint=_suggest(pid, ids))
+                raise ValidationError(
+                    f"eligible project '{pid}' is unknown",
+                    location=Location(item=item, path="eligible.projects"),
+                    hint=_suggest(pid, ids),
+                )
         for year in prog.windows or ():
             if year not in horizon:
-                raise ValidationError("", location=Location(item=item, path="windows"),
-                                      expected=f"years of the horizon {horizon.start}–{horizon.end}", found=year)
+                raise ValidationError(
+                    "",
+                    location=Location(item=item, path="windows"),
+                    expected=f"years of the horizon {horizon.start}–{horizon.end}",
+                    found=year,
+                )
     _check_cycles(pf)
     _check_mandatory(pf)
 
@@ -336,15 +372,16 @@ def _check_mandatory(pf: Portfolio) -> None:
         item = f"project '{origin}'"
         own = _own_starts(pf, p)
         if not own:
-            limits = (f"duration {p.duration} years, earliest start {p.earliest_start or pf.horizon.start}, "
-                      f"deadline {p.deadline or pf.horizon.end}")
+            limits = (
+                f"duration {p.duration} years, earliest start {p.earliest_start or pf.horizon.start}, "
+                f"deadline {p.deadline or pf.horizon.end}"
+            )
             what = "the mandatory project" if pid == origin else f"'{pid}', required by the mandatory project,"
             raise ValidationError(
-                f"{what} has no possible start year ({limits}, "
-                f"horizon {pf.horizon.start}–{pf.horizon.end})",
+                f"{what} has no possible start year ({limits}, horizon {pf.horizon.start}–{pf.horizon.end})",
                 location=Location(item=item, path="mandatory"),
             )
-        blockers = [r for r in p.requires if earliest[r] is None or earliest[r] + by_id[r].duration > own[-1]]
+        blockers = [r for r in p.requires if (e := earliest[r]) is None or e + by_id[r].duration > own[-1]]
         blocker = blockers[0] if blockers else p.requires[0]
         b = by_id[blocker]
         finish = "never" if earliest[blocker] is None else str(int(earliest[blocker] or 0) + b.duration - 1)
@@ -442,7 +479,8 @@ def _build_arrays(pf: Portfolio) -> PortfolioArrays:
     groups = tuple(dict.fromkeys(p.exclusive_group for p in pf.projects if p.exclusive_group is not None))
     group_pos = {g: i for i, g in enumerate(groups)}
     group_index = np.array(
-        [-1 if p.exclusive_group is None else group_pos[p.exclusive_group] for p in pf.projects], dtype=np.int64
+        [-1 if p.exclusive_group is None else group_pos[p.exclusive_group] for p in pf.projects],
+        dtype=np.int64,
     )
     budget = np.array([pf.budget[int(y)] for y in years], dtype=np.float64)
     staff_cap = np.array([pf.staff_capacity.get(int(y), np.inf) for y in years], dtype=np.float64)
@@ -468,4 +506,3 @@ def _build_arrays(pf: Portfolio) -> PortfolioArrays:
         groups=groups,
         mandatory=readonly(mandatory),
     )
-

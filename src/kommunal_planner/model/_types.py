@@ -38,8 +38,7 @@ class Horizon:
         start = chk.integer(self.start, item="horizon", path="start", minimum=1900)
         years = chk.integer(self.years, item="horizon", path="years", minimum=1)
         if years is not None and years > 100:
-            raise ValidationError("", location=chk.where("horizon", "years"),
-                                  expected="at most 100 years", found=years)
+            raise ValidationError("", location=chk.where("horizon", "years"), expected="at most 100 years", found=years)
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "years", years)
 
@@ -87,9 +86,7 @@ class Eligibility:
     def admits(self, project: Project) -> bool:
         """Whether *project* is eligible by field, id or tag (windows aside)."""
         return (
-            project.field in self.fields
-            or project.id in self.projects
-            or any(tag in self.tags for tag in project.tags)
+            project.field in self.fields or project.id in self.projects or any(tag in self.tags for tag in project.tags)
         )
 
 
@@ -130,39 +127,53 @@ class FundingProgramme:
         object.__setattr__(self, "id", pid)
         object.__setattr__(self, "name", chk.text(self.name or pid, item=item, path="name"))
         for name in ("rate", "rate_weak"):
-            value = chk.number(getattr(self, name), item=item, path=name, minimum=None,
-                               allow_none=name == "rate_weak")
+            value = chk.number(getattr(self, name), item=item, path=name, minimum=None, allow_none=name == "rate_weak")
             if value is not None and not 0.0 < value <= 1.0:
-                raise ValidationError("", location=chk.where(item, name), expected="a rate in (0, 1]",
-                                      found=getattr(self, name))
+                raise ValidationError(
+                    "", location=chk.where(item, name), expected="a rate in (0, 1]", found=getattr(self, name)
+                )
             object.__setattr__(self, name, value)
         for name in ("max_grant", "min_grant", "pot"):
             object.__setattr__(self, name, chk.number(getattr(self, name), item=item, path=name, allow_none=True))
         if self.max_grant is not None and self.min_grant is not None and self.min_grant > self.max_grant:
-            raise ValidationError("", location=chk.where(item, "min_grant"),
-                                  expected=f"min_grant ≤ max_grant ({self.max_grant:g})", found=self.min_grant)
+            raise ValidationError(
+                "",
+                location=chk.where(item, "min_grant"),
+                expected=f"min_grant ≤ max_grant ({self.max_grant:g})",
+                found=self.min_grant,
+            )
         prob = chk.number(self.approval_probability, item=item, path="approval_probability")
         if prob is not None and prob > 1.0:
-            raise ValidationError("", location=chk.where(item, "approval_probability"),
-                                  expected="a probability in [0, 1]", found=self.approval_probability)
+            raise ValidationError(
+                "",
+                location=chk.where(item, "approval_probability"),
+                expected="a probability in [0, 1]",
+                found=self.approval_probability,
+            )
         object.__setattr__(self, "approval_probability", prob)
         if self.windows is not None:
             if isinstance(self.windows, str | bytes) or not isinstance(self.windows, Sequence | tuple):
-                raise ValidationError("", location=chk.where(item, "windows"), expected="a list of years",
-                                      found=self.windows)
-            years = tuple(
-                int(chk.integer(y, item=item, path=f"windows[{i}]") or 0) for i, y in enumerate(self.windows)
-            )
+                raise ValidationError(
+                    "", location=chk.where(item, "windows"), expected="a list of years", found=self.windows
+                )
+            years = tuple(int(chk.integer(y, item=item, path=f"windows[{i}]") or 0) for i, y in enumerate(self.windows))
             if not years:
-                raise ValidationError("", location=chk.where(item, "windows"),
-                                      expected="at least one year (omit windows for any year)", found=[])
+                raise ValidationError(
+                    "",
+                    location=chk.where(item, "windows"),
+                    expected="at least one year (omit windows for any year)",
+                    found=[],
+                )
             if len(set(years)) != len(years):
-                raise ValidationError("a year is listed twice", location=chk.where(item, "windows"),
-                                      found=list(years))
+                raise ValidationError("a year is listed twice", location=chk.where(item, "windows"), found=list(years))
             object.__setattr__(self, "windows", tuple(sorted(years)))
         if not isinstance(self.eligible, Eligibility):
-            raise ValidationError("", location=chk.where(item, "eligible"),
-                                  expected="fields, projects and/or tags", found=self.eligible)
+            raise ValidationError(
+                "",
+                location=chk.where(item, "eligible"),
+                expected="fields, projects and/or tags",
+                found=self.eligible,
+            )
 
     def effective_rate(self, financially_weak: bool) -> float:
         """The rate paid, given the municipality's budget situation."""
@@ -190,14 +201,21 @@ class FundingProgramme:
 def _profile(value: Any, duration: int, *, item: str, path: str) -> tuple[float, ...]:
     """A per-year list of length *duration*, or a single total spread evenly."""
     if isinstance(value, Mapping):
-        raise ValidationError("", location=chk.where(item, path),
-                              expected=f"a number or a list of {duration} yearly numbers", found=dict(value))
+        raise ValidationError(
+            "",
+            location=chk.where(item, path),
+            expected=f"a number or a list of {duration} yearly numbers",
+            found=dict(value),
+        )
     if isinstance(value, str | bytes) or not isinstance(value, Sequence | tuple):
-        total = chk.number(value, item=item, path=path,
-                           expected=f"a number ≥ 0 or a list of {duration} yearly numbers ≥ 0")
+        total = chk.number(
+            value, item=item, path=path, expected=f"a number ≥ 0 or a list of {duration} yearly numbers ≥ 0"
+        )
         assert total is not None
         return tuple(total / duration for _ in range(duration))
     values = tuple(value)
+    if not values:  # nothing given: no cost in any year
+        return tuple(0.0 for _ in range(duration))
     if len(values) != duration:
         raise ValidationError(
             f"{len(values)} yearly values for a project of {duration} years",
@@ -214,7 +232,7 @@ class Project:
     Parameters
     ----------
     cost
-        Investment per year of the project [EUR/year]; a single number is a total spread evenly.
+        Investment per year of the project [EUR/year]; a single number is a total spread evenly; empty for none.
     operating_cost
         Running cost per year after completion (Folgekosten) [EUR/year]; never eligible for grants.
     staff_days
@@ -239,9 +257,9 @@ class Project:
     name: str = ""
     field: str = "general"
     duration: int = 1
-    cost: tuple[float, ...] = (0.0,)
+    cost: tuple[float, ...] = ()
     operating_cost: float = 0.0
-    staff_days: tuple[float, ...] = (0.0,)
+    staff_days: tuple[float, ...] = ()
     scores: Mapping[str, float] = dc_field(default_factory=FrozenMap)
     benefit: float | None = None
     earliest_start: int | None = None
@@ -262,45 +280,62 @@ class Project:
         duration = chk.integer(self.duration, item=item, path="duration", minimum=1)
         assert duration is not None
         if duration > 100:
-            raise ValidationError("", location=chk.where(item, "duration"), expected="at most 100 years",
-                                  found=duration)
+            raise ValidationError(
+                "", location=chk.where(item, "duration"), expected="at most 100 years", found=duration
+            )
         object.__setattr__(self, "duration", duration)
         object.__setattr__(self, "cost", _profile(self.cost, duration, item=item, path="cost"))
         object.__setattr__(self, "staff_days", _profile(self.staff_days, duration, item=item, path="staff_days"))
-        object.__setattr__(self, "operating_cost",
-                           chk.number(self.operating_cost, item=item, path="operating_cost"))
+        object.__setattr__(self, "operating_cost", chk.number(self.operating_cost, item=item, path="operating_cost"))
         if not isinstance(self.scores, Mapping):
-            raise ValidationError("", location=chk.where(item, "scores"),
-                                  expected="a mapping of criterion id to a score 0..5", found=self.scores)
+            raise ValidationError(
+                "",
+                location=chk.where(item, "scores"),
+                expected="a mapping of criterion id to a score 0..5",
+                found=self.scores,
+            )
         scores: dict[str, float] = {}
         for key, value in self.scores.items():
             cid = chk.identifier(key, item=item, path="scores")
             score = chk.number(value, item=item, path=f"scores.{cid}", expected="a score 0..5")
             assert score is not None
             if score > SCORE_MAX:
-                raise ValidationError("", location=chk.where(item, f"scores.{cid}"), expected="a score 0..5",
-                                      found=value)
+                raise ValidationError(
+                    "", location=chk.where(item, f"scores.{cid}"), expected="a score 0..5", found=value
+                )
             scores[cid] = score
         object.__setattr__(self, "scores", FrozenMap(scores))
         object.__setattr__(self, "benefit", chk.number(self.benefit, item=item, path="benefit", allow_none=True))
         for name in ("earliest_start", "latest_start", "deadline"):
             object.__setattr__(self, name, chk.integer(getattr(self, name), item=item, path=name, allow_none=True))
-        if self.earliest_start is not None and self.latest_start is not None and (
-            self.latest_start < self.earliest_start
+        if (
+            self.earliest_start is not None
+            and self.latest_start is not None
+            and (self.latest_start < self.earliest_start)
         ):
-            raise ValidationError("", location=chk.where(item, "latest_start"),
-                                  expected=f"a year ≥ earliest_start {self.earliest_start}", found=self.latest_start)
+            raise ValidationError(
+                "",
+                location=chk.where(item, "latest_start"),
+                expected=f"a year ≥ earliest_start {self.earliest_start}",
+                found=self.latest_start,
+            )
         requires = chk.text_tuple(self.requires, item=item, path="requires")
         if pid in requires:
             raise ValidationError("a project cannot require itself", location=chk.where(item, "requires"))
         object.__setattr__(self, "requires", requires)
         object.__setattr__(self, "mandatory", chk.boolean(self.mandatory, item=item, path="mandatory"))
         if self.exclusive_group is not None:
-            object.__setattr__(self, "exclusive_group",
-                               chk.identifier(self.exclusive_group, item=item, path="exclusive_group"))
+            object.__setattr__(
+                self,
+                "exclusive_group",
+                chk.identifier(self.exclusive_group, item=item, path="exclusive_group"),
+            )
         object.__setattr__(self, "tags", chk.text_tuple(self.tags, item=item, path="tags"))
-        object.__setattr__(self, "description",
-                           chk.text(self.description or "", item=item, path="description", allow_empty=True))
+        object.__setattr__(
+            self,
+            "description",
+            chk.text(self.description or "", item=item, path="description", allow_empty=True),
+        )
 
     @property
     def total_cost(self) -> float:
@@ -328,7 +363,8 @@ class Project:
         missing = [c.id for c in criteria if c.id not in self.scores]
         if missing:
             raise ValidationError(
-                f"no score for criterion '{missing[0]}'", location=chk.where(f"project '{self.id}'", "scores"),
+                f"no score for criterion '{missing[0]}'",
+                location=chk.where(f"project '{self.id}'", "scores"),
                 hint="give every criterion a score 0..5, or a benefit value",
             )
         weighted = sum(c.weight * self.scores[c.id] for c in criteria)
@@ -346,6 +382,8 @@ class Focus:
     max_fields: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "max_fields",
-                           chk.integer(self.max_fields, item="focus", path="max_fields", minimum=1,
-                                       allow_none=True))
+        object.__setattr__(
+            self,
+            "max_fields",
+            chk.integer(self.max_fields, item="focus", path="max_fields", minimum=1, allow_none=True),
+        )

@@ -88,34 +88,60 @@ def optimize(
     ('optimal', ('a', 'c'), 8.0)
     """
     opts = options or SolveOptions(
-        solver=solver, time_limit=time_limit, threads=threads, seed=seed, log=log, tie_break=tie_break,
+        solver=solver,
+        time_limit=time_limit,
+        threads=threads,
+        seed=seed,
+        log=log,
+        tie_break=tie_break,
         **({"mip_rel_gap": gap} if gap is not None else {}),
     )
     opts.validate()
     backend = get_solver(opts.solver)
-    kwargs = {
-        "objective": objective, "required_benefit": required_benefit, "forced_in": frozenset(forced_in),
-        "forced_out": frozenset(forced_out), "fixed_starts": dict(fixed_starts or {}),
+    forced_in_set = frozenset(forced_in)
+    forced_out_set = frozenset(forced_out)
+    fixed = dict(fixed_starts or {})
+    build_kwargs = {
+        "objective": objective,
+        "required_benefit": required_benefit,
+        "forced_in": forced_in_set,
+        "forced_out": forced_out_set,
+        "fixed_starts": fixed,
     }
     started = time.perf_counter()
-    model = build_model(portfolio, **kwargs)  # type: ignore[arg-type]
+    model = build_model(
+        portfolio,
+        objective=objective,
+        required_benefit=required_benefit,
+        forced_in=forced_in_set,
+        forced_out=forced_out_set,
+        fixed_starts=fixed,
+    )
     t_build = time.perf_counter() - started
-    greedy = None
     x0 = None
     if start:
-        greedy = greedy_plan(portfolio, forced_in=kwargs["forced_in"], forced_out=kwargs["forced_out"],
-                             fixed_starts=kwargs["fixed_starts"])
+        greedy = greedy_plan(portfolio, forced_in=forced_in_set, forced_out=forced_out_set, fixed_starts=fixed)
         if greedy is not None:
             x0 = model.encode(*greedy)
             if not _fits(model, x0):
                 logger.debug("greedy start rejected by the model rows; solving without it")
                 x0 = None
     t_heur = time.perf_counter() - started - t_build
-    logger.info("model: %d columns, %d rows, %d nonzeros, built in %.3f s", model.n_cols, model.n_rows,
-                model.A.nnz, t_build)
+    logger.info(
+        "model: %d columns, %d rows, %d nonzeros, built in %.3f s",
+        model.n_cols,
+        model.n_rows,
+        model.A.nnz,
+        t_build,
+    )
     result = backend.solve(model, opts, start=x0)
-    logger.info("solve: %s, objective %s, bound %s, %.3f s", result.status, result.objective, result.bound,
-                result.time)
+    logger.info(
+        "solve: %s, objective %s, bound %s, %.3f s",
+        result.status,
+        result.objective,
+        result.bound,
+        result.time,
+    )
     times = {"build": t_build, "heuristic": t_heur, "solve": result.time}
     explanation = None
     x = result.x
@@ -129,13 +155,24 @@ def optimize(
         x, status, message = x0, SolveStatus.FEASIBLE, "limit reached; the greedy start plan is returned"
     if status == SolveStatus.INFEASIBLE and explain:
         t_exp = time.perf_counter()
-        explanation = explain_infeasibility(portfolio, backend, opts, kwargs)
+        explanation = explain_infeasibility(portfolio, backend, opts, build_kwargs)
         times["explain"] = time.perf_counter() - t_exp
         message = explanation.text_en
     if x is None or status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        plan = plan_from_decisions(portfolio, {}, {}, status=str(status), objective=None, bound=None, gap=None,
-                                   solver=backend.name, solver_version=result.version,
-                                   objective_name=str(objective), times=times, message=message)
+        plan = plan_from_decisions(
+            portfolio,
+            {},
+            {},
+            status=str(status),
+            objective=None,
+            bound=None,
+            gap=None,
+            solver=backend.name,
+            solver_version=result.version,
+            objective_name=str(objective),
+            times=times,
+            message=message,
+        )
         return dataclasses.replace(plan, explanation=explanation)
     starts, progs = model.decode(x)
     value = float(model.sign * (model.c @ x))
@@ -149,8 +186,15 @@ def optimize(
         portfolio,
         {ids[p]: portfolio.horizon.start + t for p, t in starts.items()},
         {ids[p]: prog_ids[f] for p, f in progs.items()},
-        status=str(status), objective=value, bound=bound, gap=gap_value, solver=backend.name,
-        solver_version=result.version, objective_name=str(objective), times=times, message=message,
+        status=str(status),
+        objective=value,
+        bound=bound,
+        gap=gap_value,
+        solver=backend.name,
+        solver_version=result.version,
+        objective_name=str(objective),
+        times=times,
+        message=message,
     )
 
 
@@ -163,8 +207,7 @@ def _fits(model: Model, x: np.ndarray) -> bool:
     return bool(hi_ok and lo_ok)
 
 
-def _tie_break(model: Model, result: SolveResult, x: np.ndarray, backend: object,
-               options: SolveOptions) -> np.ndarray:
+def _tie_break(model: Model, result: SolveResult, x: np.ndarray, backend: object, options: SolveOptions) -> np.ndarray:
     """Among optimal plans, the one with least own funds, then earlier starts by project order (DESIGN §3).
 
     One extra solve with the objective held at its optimum: own funds in EUR plus the start order weighted so

@@ -3,7 +3,8 @@
 Columns come in blocks: ``x[p,t]`` (project p starts in horizon year t; only allowed starts), ``y[p,f,t]`` (p starts
 in t funded by programme f instead of its default; only eligible pairs with a pot inside the programme's windows)
 and, with a focus limit, ``u[g]`` (field of action g is used). The default programme of ``x[p,t]`` is the largest
-grant without a pot (``x_programme``), already netted into its own-funds coefficients. Every row family is one vectorised block; a Python loop runs over families only.
+grant without a pot (``x_programme``), already netted into its own-funds coefficients. Every row family is one
+vectorised block; a Python loop runs over families only.
 
 All objectives are expressed as *minimise* ``c @ v``; maximisation objectives negate their coefficients and
 :attr:`Model.sign` restores the reported value.
@@ -132,8 +133,7 @@ class _Rows:
         self.kinds: list[tuple[str, int, int]] = []
         self.n = 0
 
-    def add(self, kind: str, rows: IntArray, cols: IntArray, vals: FloatArray, lo: FloatArray,
-            hi: FloatArray) -> None:
+    def add(self, kind: str, rows: IntArray, cols: IntArray, vals: FloatArray, lo: FloatArray, hi: FloatArray) -> None:
         count = len(lo)
         if count == 0:
             return
@@ -307,8 +307,14 @@ def build_model(
         pos = np.full(n_f, -1)
         pos[pot_f] = np.arange(len(pot_f))
         sel = pos[yf] >= 0
-        rows.add("pot", pos[yf[sel]], y_off + np.flatnonzero(sel), grant[sel], np.full(len(pot_f), -np.inf),
-                 arr.pot[pot_f])
+        rows.add(
+            "pot",
+            pos[yf[sel]],
+            y_off + np.flatnonzero(sel),
+            grant[sel],
+            np.full(len(pot_f), -np.inf),
+            arr.pot[pot_f],
+        )
     # precedence, strong disaggregated form: for each edge q requires p and year tau:
     #   sum_{t<=tau} x[q,t] - sum_{t+d_p<=tau} x[p,t] <= 0
     if len(arr.requires):
@@ -321,7 +327,7 @@ def build_model(
         q_on = (tt <= tau) & (q_cols >= 0)
         p_on = (tt + arr.duration[p][:, None, None] <= tau) & (p_cols >= 0)
         # a row without a positive term is always satisfied: drop it
-        has_q = q_on.any(axis=2)
+        has_q: NDArray[np.bool_] = np.asarray(q_on.any(axis=2))
         row_id = np.full(has_q.shape, -1)
         row_id[has_q] = np.arange(int(has_q.sum()))
         eq, etau, et = np.nonzero(q_on & has_q[:, :, None])
@@ -339,16 +345,33 @@ def build_model(
     if arr.groups:
         g = arr.group_index[xp]
         sel = g >= 0
-        rows.add("exclusive", g[sel], np.flatnonzero(sel), np.ones(int(sel.sum())),
-                 np.full(len(arr.groups), -np.inf), np.ones(len(arr.groups)))
+        rows.add(
+            "exclusive",
+            g[sel],
+            np.flatnonzero(sel),
+            np.ones(int(sel.sum())),
+            np.full(len(arr.groups), -np.inf),
+            np.ones(len(arr.groups)),
+        )
     # focus: sum_t x[p,t] - u[field(p)] <= 0 for each project, sum_g u[g] <= max_fields
     if n_u:
         fi = arr.field_index
-        rows.add("focus_link", np.concatenate([xp, np.arange(n_p)]),
-                 np.concatenate([np.arange(n_x), u_off + fi]),
-                 np.concatenate([np.ones(n_x), -np.ones(n_p)]), np.full(n_p, -np.inf), np.zeros(n_p))
-        rows.add("focus", np.zeros(n_u, dtype=np.int64), u_off + np.arange(n_u), np.ones(n_u),
-                 np.array([-np.inf]), np.array([float(focus or 0)]))
+        rows.add(
+            "focus_link",
+            np.concatenate([xp, np.arange(n_p)]),
+            np.concatenate([np.arange(n_x), u_off + fi]),
+            np.concatenate([np.ones(n_x), -np.ones(n_p)]),
+            np.full(n_p, -np.inf),
+            np.zeros(n_p),
+        )
+        rows.add(
+            "focus",
+            np.zeros(n_u, dtype=np.int64),
+            u_off + np.arange(n_u),
+            np.ones(n_u),
+            np.array([-np.inf]),
+            np.array([float(focus or 0)]),
+        )
 
     # ---- objective
     own = np.concatenate([x_own.sum(axis=1), -y_paid.sum(axis=1), np.zeros(n_u)])
@@ -369,14 +392,19 @@ def build_model(
     else:
         c, sign = own.copy(), 1.0
         if required_benefit is not None:
-            rows.add("required_benefit", np.zeros(n_x, dtype=np.int64), np.arange(n_x), arr.benefit[xp],
-                     np.array([float(required_benefit)]), np.array([np.inf]))
+            rows.add(
+                "required_benefit",
+                np.zeros(n_x, dtype=np.int64),
+                np.arange(n_x),
+                arr.benefit[xp],
+                np.array([float(required_benefit)]),
+                np.array([np.inf]),
+            )
     A, row_lo, row_hi = rows.matrix(n_cols)
-    # earlier starts first, ties by project order (ids are unique): used by the tie-break phase
+    # earlier starts first; between plans with the same start years, the earlier start goes to the smaller id
+    # (a larger weight on the year offset of smaller ids). Used by the tie-break phase.
     rank = np.argsort(np.argsort(np.array(pf.project_ids, dtype=object)))
-    start_rank = np.concatenate([
-        (xt + 1.0) * (1.0 + rank[xp] / (n_p + 1.0) * 1e-3), np.zeros(n_y + n_u)
-    ])
+    start_rank = np.concatenate([(xt + 1.0) * (1.0 + (n_p - rank[xp]) / (n_p + 1.0) * 1e-3), np.zeros(n_y + n_u)])
     return Model(
         c=c.astype(np.float64),
         A=A,

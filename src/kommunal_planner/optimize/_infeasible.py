@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from kommunal_planner.model import Portfolio, Project
 from kommunal_planner.optimize._formulation import Model, build_model
-from kommunal_planner.optimize._solvers import SolveOptions, SolveStatus, Solver
+from kommunal_planner.optimize._solvers import SolveOptions, Solver, SolveStatus
 
 __all__ = ["Conflict", "Explanation", "Rule", "explain_infeasibility"]
 
@@ -122,8 +122,12 @@ def _rules_model(pf: Portfolio, kwargs: Mapping[str, Any]) -> tuple[Model, list[
             rules.append(Rule("time_limits", pf.projects[int(i)].id, (n + len(extra_rows) - 1,)))
     if extra_rows:
         A = sp.vstack([model.A, sp.csr_array(np.array(extra_rows))], format="csr")
-        model = dataclasses.replace(model, A=A, row_lo=np.concatenate([model.row_lo, extra_lo]),
-                                    row_hi=np.concatenate([model.row_hi, extra_hi]))
+        model = dataclasses.replace(
+            model,
+            A=A,
+            row_lo=np.concatenate([model.row_lo, extra_lo]),
+            row_hi=np.concatenate([model.row_hi, extra_hi]),
+        )
     return model, rules
 
 
@@ -154,11 +158,10 @@ def explain_infeasibility(
 ) -> Explanation:
     """Find a minimal set of conflicting rules and the smallest change that makes *portfolio* feasible."""
     model, rules = _rules_model(portfolio, build_kwargs)
-    quick = dataclasses.replace(options, tie_break=False, log=False,
-                                time_limit=min(options.time_limit or 30.0, 30.0))
+    quick = dataclasses.replace(options, tie_break=False, log=False, time_limit=min(options.time_limit or 30.0, 30.0))
     all_rules = set(range(len(rules)))
     complete = True
-    if _feasible(_lift(model, rules, all_rules), solver, quick) is not False:
+    if _feasible(_lift(model, rules, all_rules), solver, quick) is not True:
         # the hard rules (dependencies, selection links) alone conflict, or the check ran out of time
         complete = False
         keep: set[int] = set()
@@ -166,7 +169,7 @@ def explain_infeasibility(
         keep = set()
         candidates = list(range(len(rules)))
         # deletion filter: a rule whose removal keeps the rest infeasible is not needed for the conflict
-        off = set()
+        off: set[int] = set()
         for r in candidates:
             trial = off | {r}
             verdict = _feasible(_lift(model, rules, trial), solver, quick)
@@ -179,13 +182,17 @@ def explain_infeasibility(
     conflicts = _describe(portfolio, model, rules, keep, solver, quick)
     fixes = _smallest_fix(portfolio, model, rules, keep, solver, quick)
     return Explanation(
-        conflicts=conflicts, fixes=fixes, text_en=_text(portfolio, conflicts, fixes, "en"),
-        text_de=_text(portfolio, conflicts, fixes, "de"), complete=complete,
+        conflicts=conflicts,
+        fixes=fixes,
+        text_en=_text(portfolio, conflicts, fixes, "en"),
+        text_de=_text(portfolio, conflicts, fixes, "de"),
+        complete=complete,
     )
 
 
-def _describe(pf: Portfolio, model: Model, rules: list[Rule], keep: set[int], solver: Solver,
-              options: SolveOptions) -> tuple[Conflict, ...]:
+def _describe(
+    pf: Portfolio, model: Model, rules: list[Rule], keep: set[int], solver: Solver, options: SolveOptions
+) -> tuple[Conflict, ...]:
     mandatory = tuple(sorted(rules[r].key for r in keep if rules[r].kind == "mandatory"))
     out: list[Conflict] = []
     for r in sorted(keep, key=lambda r: (rules[r].kind, rules[r].key)):
@@ -199,8 +206,9 @@ def _describe(pf: Portfolio, model: Model, rules: list[Rule], keep: set[int], so
     return tuple(out)
 
 
-def _smallest_fix(pf: Portfolio, model: Model, rules: list[Rule], keep: set[int], solver: Solver,
-                  options: SolveOptions) -> tuple[Conflict, ...]:
+def _smallest_fix(
+    pf: Portfolio, model: Model, rules: list[Rule], keep: set[int], solver: Solver, options: SolveOptions
+) -> tuple[Conflict, ...]:
     """Minimal extra budget/staff/pot on the conflicting capacity rows, all other rules kept."""
     cap = [r for r in keep if rules[r].kind in ("budget", "staff", "pot")]
     if not cap:
@@ -216,7 +224,9 @@ def _smallest_fix(pf: Portfolio, model: Model, rules: list[Rule], keep: set[int]
     vals = np.concatenate([A.data, -scale])
     A2 = sp.csr_array((vals, (rows, cols)), shape=(model.n_rows, n + k))
     ext = dataclasses.replace(
-        model, A=A2, c=np.concatenate([np.zeros(n), np.ones(k)]),
+        model,
+        A=A2,
+        c=np.concatenate([np.zeros(n), np.ones(k)]),
         col_lo=np.concatenate([model.col_lo, np.zeros(k)]),
         col_hi=np.concatenate([model.col_hi, np.full(k, 1e6)]),
         col_integer=np.concatenate([model.integrality, np.zeros(k, dtype=bool)]),
@@ -241,17 +251,20 @@ def _names(pf: Portfolio, ids: tuple[str, ...] | list[str]) -> str:
 def _text(pf: Portfolio, conflicts: tuple[Conflict, ...], fixes: tuple[Conflict, ...], lang: str) -> str:
     de = lang == "de"
     if not conflicts:
-        return ("Es gibt keinen zulässigen Plan; die Abhängigkeiten der Projekte lassen sich nicht erfüllen."
-                if de else "No plan satisfies every rule; the project dependencies cannot be met.")
+        return (
+            "Es gibt keinen zulässigen Plan; die Abhängigkeiten der Projekte lassen sich nicht erfüllen."
+            if de
+            else "No plan satisfies every rule; the project dependencies cannot be met."
+        )
     must = [c.key for c in conflicts if c.kind == "mandatory"]
     timed = [c.key for c in conflicts if c.kind == "time_limits"]
     fix_by = {(f.kind, f.key): f for f in fixes}
     parts: list[str] = []
     subject = ""
     if must:
-        subject = (f"Die Pflichtprojekte {_names(pf, must)}" if de else f"The mandatory projects {_names(pf, must)}")
+        subject = f"Die Pflichtprojekte {_names(pf, must)}" if de else f"The mandatory projects {_names(pf, must)}"
         if len(must) == 1:
-            subject = (f"Das Pflichtprojekt {_names(pf, must)}" if de else f"The mandatory project {_names(pf, must)}")
+            subject = f"Das Pflichtprojekt {_names(pf, must)}" if de else f"The mandatory project {_names(pf, must)}"
     for c in conflicts:
         f = fix_by.get((c.kind, c.key))
         if c.kind == "budget":
@@ -259,39 +272,59 @@ def _text(pf: Portfolio, conflicts: tuple[Conflict, ...], fixes: tuple[Conflict,
             if de:
                 s = f"der Haushalt {c.key} sieht Eigenmittel von {_eur(c.limit or 0, 'de')} vor"
                 if need is not None:
-                    s = (f"benötigen {c.key} Eigenmittel von mindestens {_eur(need, 'de')}; "
-                         f"der Haushalt sieht {_eur(c.limit or 0, 'de')} vor")
+                    s = (
+                        f"benötigen {c.key} Eigenmittel von mindestens {_eur(need, 'de')}; "
+                        f"der Haushalt sieht {_eur(c.limit or 0, 'de')} vor"
+                    )
             else:
                 s = f"the budget for {c.key} provides {_eur(c.limit or 0, 'en')} of own funds"
                 if need is not None:
-                    s = (f"need at least {_eur(need, 'en')} of own funds in {c.key}; "
-                         f"the budget provides {_eur(c.limit or 0, 'en')}")
+                    s = (
+                        f"need at least {_eur(need, 'en')} of own funds in {c.key}; "
+                        f"the budget provides {_eur(c.limit or 0, 'en')}"
+                    )
             parts.append(s)
         elif c.kind == "staff":
             need = f.needed if f and f.needed is not None else None
             if de:
                 s = f"die Personalkapazität {c.key} beträgt {_num(c.limit or 0, 'de')} Personentage"
                 if need is not None:
-                    s = (f"benötigen {c.key} mindestens {_num(need, 'de')} Personentage; verfügbar sind "
-                         f"{_num(c.limit or 0, 'de')}")
+                    s = (
+                        f"benötigen {c.key} mindestens {_num(need, 'de')} Personentage; verfügbar sind "
+                        f"{_num(c.limit or 0, 'de')}"
+                    )
             else:
                 s = f"the staff capacity in {c.key} is {_num(c.limit or 0, 'en')} person-days"
                 if need is not None:
-                    s = (f"need at least {_num(need, 'en')} person-days in {c.key}; "
-                         f"{_num(c.limit or 0, 'en')} are available")
+                    s = (
+                        f"need at least {_num(need, 'en')} person-days in {c.key}; "
+                        f"{_num(c.limit or 0, 'en')} are available"
+                    )
             parts.append(s)
         elif c.kind == "pot":
-            parts.append(f"der Fördertopf von '{c.key}' umfasst {_eur(c.limit or 0, 'de')}" if de
-                         else f"the pot of programme '{c.key}' holds {_eur(c.limit or 0, 'en')}")
+            parts.append(
+                f"der Fördertopf von '{c.key}' umfasst {_eur(c.limit or 0, 'de')}"
+                if de
+                else f"the pot of programme '{c.key}' holds {_eur(c.limit or 0, 'en')}"
+            )
         elif c.kind == "focus":
-            parts.append(f"höchstens {int(c.limit or 0)} Handlungsfelder sind erlaubt" if de
-                         else f"at most {int(c.limit or 0)} fields of action are allowed")
+            parts.append(
+                f"höchstens {int(c.limit or 0)} Handlungsfelder sind erlaubt"
+                if de
+                else f"at most {int(c.limit or 0)} fields of action are allowed"
+            )
         elif c.kind == "exclusive":
-            parts.append(f"aus der Variantengruppe '{c.key}' darf nur ein Projekt gewählt werden" if de
-                         else f"only one project of the exclusive group '{c.key}' may be chosen")
+            parts.append(
+                f"aus der Variantengruppe '{c.key}' darf nur ein Projekt gewählt werden"
+                if de
+                else f"only one project of the exclusive group '{c.key}' may be chosen"
+            )
     if timed:
-        parts.append(f"die Termine (frühester Beginn, spätester Beginn, Frist) von {_names(pf, timed)} gelten"
-                     if de else f"the time limits (earliest/latest start, deadline) of {_names(pf, timed)} hold")
+        parts.append(
+            f"die Termine (frühester Beginn, spätester Beginn, Frist) von {_names(pf, timed)} gelten"
+            if de
+            else f"the time limits (earliest/latest start, deadline) of {_names(pf, timed)} hold"
+        )
     if subject:
         text = subject + (" " if parts and parts[0].startswith(("benötigen", "need")) else (": " if parts else ""))
         text += "; ".join(parts) + "."
@@ -304,13 +337,26 @@ def _text(pf: Portfolio, conflicts: tuple[Conflict, ...], fixes: tuple[Conflict,
             if f.kind == "budget":
                 changes.append(f"+{_eur(extra, lang)} {'im Haushalt' if de else 'budget in'} {f.key}")
             elif f.kind == "staff":
-                changes.append(f"+{_num(extra, lang)} {'Personentage' if de else 'person-days in'} {f.key}"
-                               if not de else f"+{_num(extra, lang)} Personentage {f.key}")
+                changes.append(
+                    f"+{_num(extra, lang)} {'Personentage' if de else 'person-days in'} {f.key}"
+                    if not de
+                    else f"+{_num(extra, lang)} Personentage {f.key}"
+                )
             else:
                 changes.append(f"+{_eur(extra, lang)} {'im Topf von' if de else 'in the pot of'} '{f.key}'")
-        text += (" Kleinste Änderung für einen zulässigen Plan: " if de
-                 else " Smallest change that makes a plan possible: ") + ", ".join(changes) + "."
+        text += (
+            (
+                " Kleinste Änderung für einen zulässigen Plan: "
+                if de
+                else " Smallest change that makes a plan possible: "
+            )
+            + ", ".join(changes)
+            + "."
+        )
     elif must:
-        text += (f" Ohne eines der Pflichtprojekte {_names(pf, must)} wäre ein Plan möglich." if de
-                 else f" Without one of the mandatory projects {_names(pf, must)} a plan would be possible.")
+        text += (
+            f" Ohne eines der Pflichtprojekte {_names(pf, must)} wäre ein Plan möglich."
+            if de
+            else f" Without one of the mandatory projects {_names(pf, must)} a plan would be possible."
+        )
     return text

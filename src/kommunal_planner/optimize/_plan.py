@@ -36,9 +36,16 @@ class ProjectDecision:
     benefit: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "selected": self.selected, "start": self.start, "finish": self.finish,
-                "programme": self.programme, "grant": self.grant, "own_cost": self.own_cost,
-                "benefit": self.benefit}
+        return {
+            "id": self.id,
+            "selected": self.selected,
+            "start": self.start,
+            "finish": self.finish,
+            "programme": self.programme,
+            "grant": self.grant,
+            "own_cost": self.own_cost,
+            "benefit": self.benefit,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +67,17 @@ class YearFigures:
         return self.budget - self.own_funds
 
     def to_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "cost": self.cost, "grant": self.grant, "operating": self.operating,
-                "own_funds": self.own_funds, "budget": self.budget, "slack": self.slack,
-                "staff_days": self.staff_days, "staff_capacity": self.staff_capacity}
+        return {
+            "year": self.year,
+            "cost": self.cost,
+            "grant": self.grant,
+            "operating": self.operating,
+            "own_funds": self.own_funds,
+            "budget": self.budget,
+            "slack": self.slack,
+            "staff_days": self.staff_days,
+            "staff_capacity": self.staff_capacity,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +195,7 @@ class Plan:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
     @classmethod
-    def from_json(cls, text: str | bytes, *, source: str | None = None,
-                  portfolio: Portfolio | None = None) -> Plan:
+    def from_json(cls, text: str | bytes, *, source: str | None = None, portfolio: Portfolio | None = None) -> Plan:
         """Read a plan written by :meth:`to_json`; bad content raises :class:`DataFormatError`."""
         loc = Location(file=source)
         try:
@@ -203,28 +217,43 @@ class Plan:
                 raise fail("status", " or ".join(STATUSES), status)
             projects = tuple(
                 ProjectDecision(
-                    id=str(d["id"]), selected=bool(d["selected"]), start=_opt_int(d.get("start")),
-                    finish=_opt_int(d.get("finish")), programme=d.get("programme"),
-                    grant=_opt_float(d.get("grant")), own_cost=_opt_float(d.get("own_cost")),
+                    id=str(d["id"]),
+                    selected=bool(d["selected"]),
+                    start=_opt_int(d.get("start")),
+                    finish=_opt_int(d.get("finish")),
+                    programme=d.get("programme"),
+                    grant=_opt_float(d.get("grant")),
+                    own_cost=_opt_float(d.get("own_cost")),
                     benefit=_opt_float(d.get("benefit")),
                 )
                 for d in data["projects"]
             )
             years = tuple(
                 YearFigures(
-                    year=int(y["year"]), cost=float(y["cost"]), grant=float(y["grant"]),
-                    operating=float(y["operating"]), own_funds=float(y["own_funds"]), budget=float(y["budget"]),
-                    staff_days=float(y["staff_days"]), staff_capacity=_opt_float(y.get("staff_capacity")),
+                    year=int(y["year"]),
+                    cost=float(y["cost"]),
+                    grant=float(y["grant"]),
+                    operating=float(y["operating"]),
+                    own_funds=float(y["own_funds"]),
+                    budget=float(y["budget"]),
+                    staff_days=float(y["staff_days"]),
+                    staff_capacity=_opt_float(y.get("staff_capacity")),
                 )
                 for y in data["years"]
             )
             return cls(
-                portfolio_name=str(data["portfolio"]), status=status, objective=_opt_float(data.get("objective")),
-                bound=_opt_float(data.get("bound")), gap=_opt_float(data.get("gap")),
-                solver=str(data.get("solver", "")), projects=projects, years=years,
+                portfolio_name=str(data["portfolio"]),
+                status=status,
+                objective=_opt_float(data.get("objective")),
+                bound=_opt_float(data.get("bound")),
+                gap=_opt_float(data.get("gap")),
+                solver=str(data.get("solver", "")),
+                projects=projects,
+                years=years,
                 times=FrozenMap({str(k): float(v) for k, v in (data.get("times") or {}).items()}),
                 solver_version=str(data.get("solver_version", "")),
-                objective_name=str(data.get("objective_name", "benefit")), message=str(data.get("message", "")),
+                objective_name=str(data.get("objective_name", "benefit")),
+                message=str(data.get("message", "")),
                 portfolio=portfolio,
             )
         except KeyError as exc:
@@ -288,24 +317,43 @@ def plan_from_decisions(
             if grant and total > 0:
                 grant_y[t0 + k] += grant * p.cost[k] / total
         op_y[t0 + p.duration :] += p.operating_cost
-        decisions.append(ProjectDecision(
-            p.id, True, s, s + p.duration - 1, prog, _clean(grant), _clean(total - grant),
-            _clean(float(arr.benefit[i])),
-        ))
+        decisions.append(
+            ProjectDecision(
+                p.id,
+                True,
+                s,
+                s + p.duration - 1,
+                prog,
+                _clean(grant),
+                _clean(total - grant),
+                _clean(float(arr.benefit[i])),
+            )
+        )
     years = tuple(
         YearFigures(
-            year=int(y), cost=_clean(cost_y[t]), grant=_clean(grant_y[t]), operating=_clean(op_y[t]),
-            own_funds=_clean(cost_y[t] - grant_y[t] + op_y[t]), budget=_clean(arr.budget[t]),
+            year=int(y),
+            cost=_clean(cost_y[t]),
+            grant=_clean(grant_y[t]),
+            operating=_clean(op_y[t]),
+            own_funds=_clean(cost_y[t] - grant_y[t] + op_y[t]),
+            budget=_clean(arr.budget[t]),
             staff_days=_clean(staff_y[t]),
             staff_capacity=None if not math.isfinite(arr.staff_capacity[t]) else _clean(arr.staff_capacity[t]),
         )
         for t, y in enumerate(arr.years)
     )
     return Plan(
-        portfolio_name=pf.name, status=status,
+        portfolio_name=pf.name,
+        status=status,
         objective=None if objective is None else _clean(objective),
         bound=None if bound is None else _clean(bound),
-        gap=None if gap is None else float(gap), solver=solver, projects=tuple(decisions), years=years,
+        gap=None if gap is None else float(gap),
+        solver=solver,
+        projects=tuple(decisions),
+        years=years,
         times=FrozenMap({k: round(float(v), 4) for k, v in (times or {}).items()}),
-        solver_version=solver_version, objective_name=objective_name, message=message, portfolio=pf,
+        solver_version=solver_version,
+        objective_name=objective_name,
+        message=message,
+        portfolio=pf,
     )

@@ -107,9 +107,14 @@ class Solver(Protocol):
 
     def version(self) -> str: ...
 
-    def solve(self, model: Model, options: SolveOptions, start: NDArray[np.float64] | None = None,
-              c: NDArray[np.float64] | None = None, extra_rows: list[tuple[NDArray[np.float64], float, float]]
-              | None = None) -> SolveResult: ...
+    def solve(
+        self,
+        model: Model,
+        options: SolveOptions,
+        start: NDArray[np.float64] | None = None,
+        c: NDArray[np.float64] | None = None,
+        extra_rows: list[tuple[NDArray[np.float64], float, float]] | None = None,
+    ) -> SolveResult: ...
 
 
 _HIGHS_QUIET = False
@@ -157,9 +162,14 @@ class HighsSolver:
         h = _new_highs()
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
-    def solve(self, model: Model, options: SolveOptions, start: NDArray[np.float64] | None = None,
-              c: NDArray[np.float64] | None = None,
-              extra_rows: list[tuple[NDArray[np.float64], float, float]] | None = None) -> SolveResult:
+    def solve(
+        self,
+        model: Model,
+        options: SolveOptions,
+        start: NDArray[np.float64] | None = None,
+        c: NDArray[np.float64] | None = None,
+        extra_rows: list[tuple[NDArray[np.float64], float, float]] | None = None,
+    ) -> SolveResult:
         import highspy
 
         t0 = time.perf_counter()
@@ -205,8 +215,7 @@ class HighsSolver:
             raise SolverError("HiGHS rejected the model")
         if start is not None:
             idx = np.arange(model.n_cols, dtype=np.int32)
-            if h.setSolution(int(model.n_cols), idx, np.asarray(start, dtype=np.float64)) != \
-                    highspy.HighsStatus.kOk:
+            if h.setSolution(int(model.n_cols), idx, np.asarray(start, dtype=np.float64)) != highspy.HighsStatus.kOk:
                 logger.debug("HiGHS did not take the start solution")
         h.run()
         elapsed = time.perf_counter() - t0
@@ -221,8 +230,14 @@ class HighsSolver:
             status_ = SolveStatus.OPTIMAL
         elif ms in (M.kInfeasible,):
             status_ = SolveStatus.INFEASIBLE
-        elif ms in (M.kTimeLimit, M.kIterationLimit, M.kSolutionLimit, M.kInterrupt, M.kObjectiveBound,
-                    M.kObjectiveTarget):
+        elif ms in (
+            M.kTimeLimit,
+            M.kIterationLimit,
+            M.kSolutionLimit,
+            M.kInterrupt,
+            M.kObjectiveBound,
+            M.kObjectiveTarget,
+        ):
             status_ = SolveStatus.FEASIBLE if has_sol else SolveStatus.NO_SOLUTION
         elif ms == M.kUnboundedOrInfeasible:
             status_ = SolveStatus.INFEASIBLE
@@ -231,8 +246,18 @@ class HighsSolver:
         if status_ == SolveStatus.OPTIMAL and bound is None:
             bound = obj
         gap = _rel_gap(obj, bound)
-        return SolveResult(status_, h.modelStatusToString(ms), x, obj, bound, gap,
-                           int(info.mip_node_count), elapsed, "highs", self.version())
+        return SolveResult(
+            status_,
+            h.modelStatusToString(ms),
+            x,
+            obj,
+            bound,
+            gap,
+            int(info.mip_node_count),
+            elapsed,
+            "highs",
+            self.version(),
+        )
 
 
 class PulpSolver:
@@ -263,7 +288,10 @@ class PulpSolver:
             kwargs["warmStart"] = warm
             if options.threads:
                 kwargs["threads"] = int(options.threads)
-            kwargs["options"] = [f"randomSeed {int(options.seed) + 1}", f"randomCbcSeed {int(options.seed) + 1}"]
+            kwargs["options"] = [
+                f"randomSeed {int(options.seed) + 1}",
+                f"randomCbcSeed {int(options.seed) + 1}",
+            ]
         try:
             solver = pulp.getSolver(self._pulp_name, **kwargs)
         except Exception as exc:  # PuLP raises bare PulpSolverError for unknown names
@@ -272,9 +300,14 @@ class PulpSolver:
             raise SolverNotAvailableError(f"the solver '{self.name}' is not available on this machine")
         return solver
 
-    def solve(self, model: Model, options: SolveOptions, start: NDArray[np.float64] | None = None,
-              c: NDArray[np.float64] | None = None,
-              extra_rows: list[tuple[NDArray[np.float64], float, float]] | None = None) -> SolveResult:
+    def solve(
+        self,
+        model: Model,
+        options: SolveOptions,
+        start: NDArray[np.float64] | None = None,
+        c: NDArray[np.float64] | None = None,
+        extra_rows: list[tuple[NDArray[np.float64], float, float]] | None = None,
+    ) -> SolveResult:
         import pulp
 
         t0 = time.perf_counter()
@@ -282,8 +315,12 @@ class PulpSolver:
         prob = pulp.LpProblem("portfolio", pulp.LpMinimize)
         integral = model.integrality
         vars_ = [
-            pulp.LpVariable(f"v{i}", float(model.col_lo[i]), float(model.col_hi[i]),
-                            cat=pulp.LpInteger if integral[i] else pulp.LpContinuous)
+            pulp.LpVariable(
+                f"v{i}",
+                float(model.col_lo[i]),
+                float(model.col_hi[i]),
+                cat=pulp.LpInteger if integral[i] else pulp.LpContinuous,
+            )
             for i in range(model.n_cols)
         ]
         nz = np.flatnonzero(cost)
@@ -334,8 +371,18 @@ class PulpSolver:
         else:
             status = SolveStatus.ERROR
         gap = _rel_gap(obj, bound)
-        return SolveResult(status, pulp.LpStatus.get(prob.status, "?"), values if has_sol else None, obj, bound,
-                           gap, None, elapsed, self.name.lower(), self.version())
+        return SolveResult(
+            status,
+            pulp.LpStatus.get(prob.status, "?"),
+            values if has_sol else None,
+            obj,
+            bound,
+            gap,
+            None,
+            elapsed,
+            self.name.lower(),
+            self.version(),
+        )
 
 
 def get_solver(name: str) -> Solver:

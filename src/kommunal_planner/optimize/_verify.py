@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kommunal_planner.model import Portfolio
+from kommunal_planner.model import Portfolio, Project
 
 if TYPE_CHECKING:
     from kommunal_planner.optimize._plan import Plan
@@ -54,12 +54,11 @@ def _close(a: float, b: float, tol: float = 1e-6) -> bool:
     return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
 
 
-def _benefit(project: object, portfolio: Portfolio) -> float:
-    p = project
-    if p.benefit is not None:  # type: ignore[attr-defined]
-        return float(p.benefit)  # type: ignore[attr-defined]
+def _benefit(p: Project, portfolio: Portfolio) -> float:
+    if p.benefit is not None:
+        return float(p.benefit)
     total_w = sum(c.weight for c in portfolio.criteria)
-    return 100.0 * sum(c.weight * p.scores[c.id] for c in portfolio.criteria) / (5.0 * total_w)  # type: ignore[attr-defined]
+    return 100.0 * sum(c.weight * p.scores[c.id] for c in portfolio.criteria) / (5.0 * total_w)
 
 
 def verify_plan(plan: Plan, portfolio: Portfolio) -> Verification:
@@ -83,10 +82,10 @@ def verify_plan(plan: Plan, portfolio: Portfolio) -> Verification:
         if pid not in by_id:
             bad("completeness", pid, "the plan lists a project the portfolio does not have")
 
-    cost = defaultdict(float)
-    grant_paid = defaultdict(float)
-    operating = defaultdict(float)
-    staff = defaultdict(float)
+    cost: dict[int, float] = defaultdict(float)
+    grant_paid: dict[int, float] = defaultdict(float)
+    operating: dict[int, float] = defaultdict(float)
+    staff: dict[int, float] = defaultdict(float)
     pot_used: dict[str, float] = defaultdict(float)
     fields_used: set[str] = set()
     groups: dict[str, list[str]] = defaultdict(list)
@@ -140,7 +139,11 @@ def verify_plan(plan: Plan, portfolio: Portfolio) -> Verification:
                 if g.max_grant is not None:
                     grant = min(grant, g.max_grant)
                 if g.min_grant is not None and grant < g.min_grant:
-                    bad("min_grant", pid, f"grant {grant:,.2f} is below the minimum {g.min_grant:,.2f} of '{g.id}'")
+                    bad(
+                        "min_grant",
+                        pid,
+                        f"grant {grant:,.2f} is below the minimum {g.min_grant:,.2f} of '{g.id}'",
+                    )
                 pot_used[g.id] += grant
         if not _close(d.grant or 0.0, grant):
             bad("export", pid, f"grant {d.grant} reported, {grant:,.2f} recomputed")
@@ -164,8 +167,11 @@ def verify_plan(plan: Plan, portfolio: Portfolio) -> Verification:
         if len(members) > 1:
             bad("exclusive_group", gid, f"{len(members)} projects of one group selected: {', '.join(members)}")
     if pf.focus.max_fields is not None and len(fields_used) > pf.focus.max_fields:
-        bad("focus", "focus.max_fields",
-            f"{len(fields_used)} fields used ({', '.join(sorted(fields_used))}), at most {pf.focus.max_fields}")
+        bad(
+            "focus",
+            "focus.max_fields",
+            f"{len(fields_used)} fields used ({', '.join(sorted(fields_used))}), at most {pf.focus.max_fields}",
+        )
     for gid, used in pot_used.items():
         pot = progs[gid].pot
         if pot is not None and used > pot * (1 + 1e-9) + 1e-6:
@@ -183,11 +189,20 @@ def verify_plan(plan: Plan, portfolio: Portfolio) -> Verification:
         if y is None:
             bad("export", str(year), "the plan has no figures for this year")
             continue
-        for name, value in (("cost", cost[year]), ("grant", grant_paid[year]), ("operating", operating[year]),
-                            ("own_funds", own), ("staff_days", staff[year]), ("budget", budget)):
+        for name, value in (
+            ("cost", cost[year]),
+            ("grant", grant_paid[year]),
+            ("operating", operating[year]),
+            ("own_funds", own),
+            ("staff_days", staff[year]),
+            ("budget", budget),
+        ):
             if not _close(getattr(y, name), value):
                 bad("export", str(year), f"{name} {getattr(y, name)} reported, {value:,.2f} recomputed")
-    if plan.objective_name == "benefit" and plan.objective is not None and not _close(plan.objective,
-                                                                                        total_benefit):
-        bad("objective", "objective", f"{plan.objective} reported, total benefit {total_benefit:.6f} recomputed")
+    if plan.objective_name == "benefit" and plan.objective is not None and not _close(plan.objective, total_benefit):
+        bad(
+            "objective",
+            "objective",
+            f"{plan.objective} reported, total benefit {total_benefit:.6f} recomputed",
+        )
     return Verification(tuple(out))

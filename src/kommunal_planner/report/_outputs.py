@@ -20,17 +20,46 @@ _SHEETS = {
     "en": {"projects": "Projects", "years": "Years", "summary": "Summary"},
 }
 _COLUMNS = {
-    "de": {"id": "ID", "name": "Bezeichnung", "field": "Handlungsfeld", "selected": "Ausgewählt", "start": "Beginn",
-           "finish": "Ende", "programme": "Förderprogramm", "grant": "Förderung (EUR)",
-           "own_cost": "Eigenanteil (EUR)", "benefit": "Nutzen (Punkte)", "year": "Jahr",
-           "cost": "Investition (EUR)", "operating": "Folgekosten (EUR)", "own_funds": "Eigenmittel (EUR)",
-           "budget": "Haushalt (EUR)", "slack": "Spielraum (EUR)", "staff_days": "Personentage",
-           "staff_capacity": "Personalkapazität"},
-    "en": {"id": "id", "name": "name", "field": "field", "selected": "selected", "start": "start",
-           "finish": "finish", "programme": "programme", "grant": "grant (EUR)", "own_cost": "own cost (EUR)",
-           "benefit": "benefit (points)", "year": "year", "cost": "investment (EUR)",
-           "operating": "operating (EUR)", "own_funds": "own funds (EUR)", "budget": "budget (EUR)",
-           "slack": "slack (EUR)", "staff_days": "staff days", "staff_capacity": "staff capacity"},
+    "de": {
+        "id": "ID",
+        "name": "Bezeichnung",
+        "field": "Handlungsfeld",
+        "selected": "Ausgewählt",
+        "start": "Beginn",
+        "finish": "Ende",
+        "programme": "Förderprogramm",
+        "grant": "Förderung (EUR)",
+        "own_cost": "Eigenanteil (EUR)",
+        "benefit": "Nutzen (Punkte)",
+        "year": "Jahr",
+        "cost": "Investition (EUR)",
+        "operating": "Folgekosten (EUR)",
+        "own_funds": "Eigenmittel (EUR)",
+        "budget": "Haushalt (EUR)",
+        "slack": "Spielraum (EUR)",
+        "staff_days": "Personentage",
+        "staff_capacity": "Personalkapazität",
+    },
+    "en": {
+        "id": "id",
+        "name": "name",
+        "field": "field",
+        "selected": "selected",
+        "start": "start",
+        "finish": "finish",
+        "programme": "programme",
+        "grant": "grant (EUR)",
+        "own_cost": "own cost (EUR)",
+        "benefit": "benefit (points)",
+        "year": "year",
+        "cost": "investment (EUR)",
+        "operating": "operating (EUR)",
+        "own_funds": "own funds (EUR)",
+        "budget": "budget (EUR)",
+        "slack": "slack (EUR)",
+        "staff_days": "staff days",
+        "staff_capacity": "staff capacity",
+    },
 }
 
 
@@ -48,29 +77,39 @@ def write_plan_workbook(plan: Plan, path: str | Path, *, lang: str = "de") -> No
     projects = plan.to_frame().reset_index()
     projects = projects.map(_neutralise).rename(columns=cols)
     years = plan.years_frame().reset_index().rename(columns=cols)
-    summary = pd.DataFrame({
-        ("Kennzahl" if lang == "de" else "figure"): [
-            "Portfolio", "Status", "Zielwert" if lang == "de" else "objective", "Schranke" if lang == "de" else "bound",
-            "Lücke" if lang == "de" else "gap", "Solver",
-        ],
-        ("Wert" if lang == "de" else "value"): [
-            _neutralise(plan.portfolio_name), plan.status, plan.objective, plan.bound, plan.gap, plan.solver,
-        ],
-    })
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            summary.to_excel(writer, sheet_name=sheets["summary"], index=False)
-            projects.to_excel(writer, sheet_name=sheets["projects"], index=False)
-            years.to_excel(writer, sheet_name=sheets["years"], index=False)
-            for ws in writer.book.worksheets:
-                ws.freeze_panes = "A2"
-                ws.auto_filter.ref = ws.dimensions
-                for column in ws.columns:
-                    width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
-                    ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-                    for cell in column[1:]:
-                        if isinstance(cell.value, float):
-                            cell.number_format = "#,##0.00"
+    summary = pd.DataFrame(
+        {
+            ("Kennzahl" if lang == "de" else "figure"): [
+                "Portfolio",
+                "Status",
+                "Zielwert" if lang == "de" else "objective",
+                "Schranke" if lang == "de" else "bound",
+                "Lücke" if lang == "de" else "gap",
+                "Solver",
+            ],
+            ("Wert" if lang == "de" else "value"): [
+                _neutralise(plan.portfolio_name),
+                plan.status,
+                plan.objective,
+                plan.bound,
+                plan.gap,
+                plan.solver,
+            ],
+        }
+    )
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        summary.to_excel(writer, sheet_name=sheets["summary"], index=False)
+        projects.to_excel(writer, sheet_name=sheets["projects"], index=False)
+        years.to_excel(writer, sheet_name=sheets["years"], index=False)
+        for ws in writer.book.worksheets:
+            ws.freeze_panes = "A2"
+            ws.auto_filter.ref = ws.dimensions
+            for column in ws.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+                ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+                for cell in column[1:]:
+                    if isinstance(cell.value, float):
+                        cell.number_format = "#,##0.00"
 
 
 def write_plan_outputs(plan: Plan, out_dir: str | Path, *, lang: str = "de") -> list[Path]:
@@ -79,8 +118,9 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, lang: str = "de") -> 
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataFormatError(f"cannot create the output folder ({exc.strerror})",
-                              location=Location(file=str(folder))) from None
+        raise DataFormatError(
+            f"cannot create the output folder ({exc.strerror})", location=Location(file=str(folder))
+        ) from None
     written = []
     target = folder / "plan.json"
     write_text_atomic(target, plan.to_json() + "\n")
