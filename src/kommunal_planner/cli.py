@@ -147,18 +147,18 @@ def validate(source: str | None, example: bool) -> None:
 
 
 @main.command()
-@click.argument("src", required=False, metavar="IN")
-@click.argument("dst", metavar="OUT")
+@click.argument("paths", nargs=-1, metavar="[IN] OUT")
 @click.option("--example", is_flag=True, help="Convert the bundled example (IN is then omitted).")
 @_handle_errors
-def convert(src: str | None, dst: str, example: bool) -> None:
+def convert(paths: tuple[str, ...], example: bool) -> None:
     """Convert IN to OUT; the format follows the suffix (.yaml .yml .json .xlsx; no suffix: CSV folder)."""
     from kommunal_planner.io import write
 
-    if example and src is not None:
-        raise click.UsageError("give either IN or --example")
+    if len(paths) != (1 if example else 2):
+        raise click.UsageError("give IN and OUT, or --example and OUT")
+    src, dst = (None, paths[0]) if example else paths
     pf, name = _load(src, example)
-    if not example and src is not None and Path(src).resolve() == Path(dst).resolve():
+    if src is not None and Path(src).resolve() == Path(dst).resolve():
         raise click.UsageError("IN and OUT are the same; the input is never overwritten")
     write(pf, dst)
     out.print(f"{name} -> {dst}")

@@ -392,7 +392,7 @@ def _check_mandatory(pf: Portfolio) -> None:
         )
     for p in pf.projects:
         if earliest[p.id] is None and p.id not in closure:
-            warnings.warn(f"project '{p.id}' has no feasible start year and can never be selected", stacklevel=4)
+            warnings.warn(f"project '{p.id}' has no feasible start year and can never be selected", stacklevel=5)
     groups: dict[str, list[str]] = {}
     for pid in closure:
         g = by_id[pid].exclusive_group
