@@ -165,6 +165,18 @@ def convert(paths: tuple[str, ...], example: bool) -> None:
 
 
 @main.command()
+@click.argument("dst", metavar="OUT.xlsx")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@_handle_errors
+def template(dst: str, lang: str) -> None:
+    """Write an empty input workbook with headers, drop-down lists and explanations."""
+    from kommunal_planner.io._template import write_template
+
+    write_template(dst, lang=lang)
+    out.print(f"template written: {dst}")
+
+
+@main.command()
 @click.option("--out", "dst", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
 @_handle_errors
 def schema(dst: str | None) -> None:

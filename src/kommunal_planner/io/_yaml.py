@@ -20,11 +20,14 @@ from kommunal_planner.model import Portfolio
 __all__ = ["parse_json", "parse_yaml", "read_json", "read_text", "read_yaml", "write_json", "write_yaml"]
 
 
-class _StrictLoader(yaml.SafeLoader):
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser where libyaml is present
+
+
+class _StrictLoader(_Base):
     """A safe loader that rejects a key given twice in one mapping."""
 
 
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+def _mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     out: dict[Any, Any] = {}
     for key_node, value_node in node.value:
@@ -89,6 +92,10 @@ def parse_yaml(text: str, *, source: str | None = None) -> Portfolio:
         ) from None
     except yaml.YAMLError as exc:
         raise DataFormatError(f"not valid YAML ({exc})", location=Location(file=source)) from None
+    except RecursionError:
+        raise DataFormatError("not valid YAML (nested too deeply)", location=Location(file=source)) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of thousands of digits
+        raise DataFormatError(f"not valid YAML ({exc})", location=Location(file=source)) from None
     if data is None:
         raise DataFormatError("the file is empty", location=Location(file=source))
     return portfolio_from_dict(data, source=source)
@@ -114,6 +121,8 @@ def parse_json(text: str, *, source: str | None = None) -> Portfolio:
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             location=Location(file=source),
         ) from None
+    except RecursionError:
+        raise DataFormatError("not valid JSON (nested too deeply)", location=Location(file=source)) from None
     except ValueError as exc:
         raise DataFormatError(str(exc), location=Location(file=source)) from None
     return portfolio_from_dict(data, source=source)

@@ -9,6 +9,9 @@ from typing import Any
 
 from kommunal_planner.errors import Location, ValidationError
 
+MAX_AMOUNT = 1e15
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
 
 def where(item: str | None, path: str) -> Location:
     return Location(item=item, path=path)
@@ -34,6 +37,9 @@ def number(
         raise ValidationError("", location=where(item, path), expected=f"a finite {exp[2:]}", found=value)
     if minimum is not None and out < minimum:
         raise ValidationError("", location=where(item, path), expected=exp, found=value)
+    if abs(out) > MAX_AMOUNT:
+        # totals of such amounts overflow to infinity; no municipal figure comes near
+        raise ValidationError("", location=where(item, path), expected=f"{exp} and below 10^15", found=value)
     return out
 
 
@@ -46,6 +52,8 @@ def integer(
     exp = "a whole number" + (f" ≥ {minimum}" if minimum is not None else "")
     if isinstance(value, bool):
         raise ValidationError("", location=where(item, path), expected=exp, found=value)
+    if isinstance(value, numbers.Integral) and abs(int(value)) > 10**9:
+        raise ValidationError("", location=where(item, path), expected=exp + " of at most 10 digits", found=value)
     if isinstance(value, numbers.Integral) or (
         isinstance(value, numbers.Real) and math.isfinite(float(value)) and float(value).is_integer()
     ):

@@ -384,10 +384,11 @@ def _check_mandatory(pf: Portfolio) -> None:
         blockers = [r for r in p.requires if (e := earliest[r]) is None or e + by_id[r].duration > own[-1]]
         blocker = blockers[0] if blockers else p.requires[0]
         b = by_id[blocker]
-        finish = "never" if earliest[blocker] is None else str(int(earliest[blocker] or 0) + b.duration - 1)
+        e_b = earliest[blocker]
+        finish = "can never be done" if e_b is None else f"finishes in {e_b + b.duration - 1} at the earliest"
         raise ValidationError(
-            f"mandatory project '{origin}' cannot be done: '{pid}' requires '{blocker}', which finishes in "
-            f"{finish} at the earliest, but '{pid}' must start by {own[-1]}",
+            f"mandatory project '{origin}' cannot be done: '{pid}' requires '{blocker}', which {finish}, "
+            f"but '{pid}' must start by {own[-1]}",
             location=Location(item=item, path="requires"),
         )
     for p in pf.projects:

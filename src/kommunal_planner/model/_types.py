@@ -35,7 +35,14 @@ class Horizon:
     years: int
 
     def __post_init__(self) -> None:
-        start = chk.integer(self.start, item="horizon", path="start", minimum=1900)
+        start = chk.integer(self.start, item="horizon", path="start", minimum=chk.MIN_YEAR)
+        if start is not None and start > chk.MAX_YEAR:
+            raise ValidationError(
+                "",
+                location=chk.where("horizon", "start"),
+                expected=f"a year {chk.MIN_YEAR}–{chk.MAX_YEAR}",
+                found=self.start,
+            )
         years = chk.integer(self.years, item="horizon", path="years", minimum=1)
         if years is not None and years > 100:
             raise ValidationError("", location=chk.where("horizon", "years"), expected="at most 100 years", found=years)
