@@ -12,9 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import random_portfolio  # noqa: E402
-
-import kommunal_planner as kp  # noqa: E402
+import kommunal_planner as kp
+from generate import random_portfolio
 
 
 def main() -> None:

@@ -172,7 +172,7 @@ def template(dst: str, lang: str) -> None:
     """Write an empty input workbook with headers, drop-down lists and explanations."""
     from kommunal_planner.io._template import write_template
 
-    write_template(dst, lang=lang)
+    write_template(dst, lang="en" if lang == "en" else "de")
     out.print(f"template written: {dst}")
 
 
