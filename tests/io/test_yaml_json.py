@@ -29,10 +29,10 @@ def test_contract_files_read_validate_and_round_trip(shared_data: Path, tmp_path
         with pytest.warns(UserWarning) if path.name in {"portfolio_2000.yaml"} else _Nothing():
             pf = read(path)
         assert path.read_bytes() == before  # inputs are never modified
-        for suffix in (".yaml", ".json"):
-            out = tmp_path / f"{path.stem}{suffix}"
+        for suffix in (".yaml", ".json", ".xlsx", ""):
+            out = tmp_path / f"{path.stem}{suffix or '_csv'}"
             write(pf, out)
-            assert read(out) == pf
+            assert read(out) == pf, (path.name, suffix)
 
 
 class _Nothing:
