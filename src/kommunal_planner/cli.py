@@ -257,10 +257,15 @@ def plan(
 def _print_summary(result: Any, lang: str) -> None:
     de = lang == "de"
     pf = result.portfolio
+
+    def num(value: float, digits: int = 0) -> str:
+        text = f"{value:,.{digits}f}"
+        return text.translate(str.maketrans(",.", ".,")) if de else text
+
     gap = f", gap {result.gap:.2%}" if result.gap else ""
     out.print(
         f"[bold]{pf.name}[/]: {result.status}, "
-        f"{'Nutzen' if de else 'benefit'} {result.objective:,.1f}{gap} ({result.solver}, "
+        f"{'Nutzen' if de else 'benefit'} {num(result.objective, 1)}{gap} ({result.solver}, "
         f"{sum(result.times.values()):.2f} s)"
     )
     by_year: dict[int, list[str]] = {}
@@ -281,14 +286,8 @@ def _print_summary(result: Any, lang: str) -> None:
         pad_edge=False,
     )
     for y in result.years:
-        cap = "∞" if y.staff_capacity is None else f"{y.staff_capacity:,.0f}"
-        t.add_row(
-            str(y.year),
-            f"{y.own_funds:,.0f}",
-            f"{y.budget:,.0f}",
-            f"{y.grant:,.0f}",
-            f"{y.staff_days:,.0f} / {cap}",
-        )
+        cap = "∞" if y.staff_capacity is None else num(y.staff_capacity)
+        t.add_row(str(y.year), num(y.own_funds), num(y.budget), num(y.grant), f"{num(y.staff_days)} / {cap}")
     out.print(t)
     grants: dict[str, float] = {}
     for d in result.projects:
@@ -297,7 +296,7 @@ def _print_summary(result: Any, lang: str) -> None:
     if grants:
         t = Table("Programm" if de else "programme", "Förderung" if de else "grants", box=None, pad_edge=False)
         for prog, value in sorted(grants.items()):
-            t.add_row(prog, f"{value:,.0f}")
+            t.add_row(prog, num(value))
         out.print(t)
 
 
