@@ -57,6 +57,7 @@ class Model:
     y_offset: int
     u_offset: int
     n_fields: int
+    z_offset: int
     row_kind: tuple[tuple[str, int, int], ...]
     own_funds: FloatArray
     benefit: FloatArray
@@ -117,7 +118,9 @@ class Model:
             used = np.zeros(self.n_fields)
             for p in starts:
                 used[self.field_index[p]] = 1.0
-            v[self.u_offset :] = used
+            v[self.u_offset : self.z_offset] = used
+        for p in starts:
+            v[self.z_offset + p] = 1.0
         return v
 
 
@@ -198,8 +201,8 @@ def build_model(
     >>> from kommunal_planner.model import Portfolio, Horizon, Project
     >>> pf = Portfolio("M", Horizon(2026, 2), 100, projects=(Project("a", benefit=5, cost=60),))
     >>> m = build_model(pf)
-    >>> m.n_cols, m.rows_of("budget")
-    (2, slice(1, 3, None))
+    >>> m.n_cols, m.rows_of("budget")  # x for 2026 and 2027, the selection column z; budget rows after 2 rows
+    (3, slice(2, 4, None))
     """
     pf = portfolio
     arr = pf.arrays
@@ -259,7 +262,10 @@ def build_model(
     u_off = n_x + n_y
     focus = pf.focus.max_fields
     n_u = len(arr.fields) if focus is not None and focus < len(arr.fields) else 0
-    n_cols = u_off + n_u
+    # z[p] = sum_t x[p,t]: an explicit selection column lets the solver branch on "select p or not" (a GUB
+    # branch) instead of on single start years; measured to cut nodes several-fold on tight budgets.
+    z_off = u_off + n_u
+    n_cols = z_off + n_p
 
     rows = _Rows()
     # select: sum_t x[p,t] <= 1 (== 1 for must-dos)
@@ -268,6 +274,14 @@ def build_model(
         must[pf.index_of(pid)] = True
     lo = np.where(must, 1.0, 0.0)
     rows.add("select", xp, np.arange(n_x), np.ones(n_x), lo, np.ones(n_p))
+    rows.add(
+        "selection",
+        np.concatenate([xp, np.arange(n_p)]),
+        np.concatenate([np.arange(n_x), z_off + np.arange(n_p)]),
+        np.concatenate([np.ones(n_x), -np.ones(n_p)]),
+        np.zeros(n_p),
+        np.zeros(n_p),
+    )
     # link: sum_f y[p,f,t] - x[p,t] <= 0, only for x columns that have a y
     if n_y:
         linked, inverse = np.unique(y_x, return_inverse=True)
@@ -343,24 +357,24 @@ def build_model(
         )
     # exclusive groups: at most one project per group
     if arr.groups:
-        g = arr.group_index[xp]
+        g = arr.group_index
         sel = g >= 0
         rows.add(
             "exclusive",
             g[sel],
-            np.flatnonzero(sel),
+            z_off + np.flatnonzero(sel),
             np.ones(int(sel.sum())),
             np.full(len(arr.groups), -np.inf),
             np.ones(len(arr.groups)),
         )
-    # focus: sum_t x[p,t] - u[field(p)] <= 0 for each project, sum_g u[g] <= max_fields
+    # focus: z[p] - u[field(p)] <= 0 for each project, sum_g u[g] <= max_fields
     if n_u:
         fi = arr.field_index
         rows.add(
             "focus_link",
-            np.concatenate([xp, np.arange(n_p)]),
-            np.concatenate([np.arange(n_x), u_off + fi]),
-            np.concatenate([np.ones(n_x), -np.ones(n_p)]),
+            np.concatenate([np.arange(n_p), np.arange(n_p)]),
+            np.concatenate([z_off + np.arange(n_p), u_off + fi]),
+            np.concatenate([np.ones(n_p), -np.ones(n_p)]),
             np.full(n_p, -np.inf),
             np.zeros(n_p),
         )
@@ -374,20 +388,23 @@ def build_model(
         )
 
     # ---- objective
-    own = np.concatenate([x_own.sum(axis=1), -y_paid.sum(axis=1), np.zeros(n_u)])
-    benefit = np.concatenate([arr.benefit[xp], np.zeros(n_y + n_u)])
+    zeros_uz = np.zeros(n_u + n_p)
+    own = np.concatenate([x_own.sum(axis=1), -y_paid.sum(axis=1), zeros_uz])
+    benefit = np.concatenate([arr.benefit[xp], np.zeros(n_y), zeros_uz])
     if objective == "benefit":
-        c, sign = -benefit, -1.0
+        # on the selection columns: the benefit does not depend on the start year
+        c = -np.concatenate([np.zeros(n_x + n_y + n_u), arr.benefit])
+        sign = -1.0
     elif objective == "time_weighted":
         years_after = n_t - (xt + arr.duration[xp])  # full years of use inside the horizon
         disc = (1.0 + pf.discount_rate) ** -np.arange(n_t, dtype=np.float64)
         csum = np.concatenate([np.cumsum(disc[::-1])[::-1], [0.0]])  # csum[k] = sum_{tau>=k} disc[tau]
         first = np.clip(xt + arr.duration[xp], 0, n_t)
         weight = np.where(years_after > 0, csum[first], 0.0)
-        c = -np.concatenate([arr.benefit[xp] * weight, np.zeros(n_y + n_u)])
+        c = -np.concatenate([arr.benefit[xp] * weight, np.zeros(n_y), zeros_uz])
         sign = -1.0
     elif objective == "grants":
-        c = -np.concatenate([base_grant, grant - base_grant[y_x], np.zeros(n_u)])
+        c = -np.concatenate([base_grant, grant - base_grant[y_x], zeros_uz])
         sign = -1.0
     else:
         c, sign = own.copy(), 1.0
@@ -404,7 +421,7 @@ def build_model(
     # earlier starts first; between plans with the same start years, the earlier start goes to the smaller id
     # (a larger weight on the year offset of smaller ids). Used by the tie-break phase.
     rank = np.argsort(np.argsort(np.array(pf.project_ids, dtype=object)))
-    start_rank = np.concatenate([(xt + 1.0) * (1.0 + (n_p - rank[xp]) / (n_p + 1.0) * 1e-3), np.zeros(n_y + n_u)])
+    start_rank = np.concatenate([(xt + 1.0) * (1.0 + (n_p - rank[xp]) / (n_p + 1.0) * 1e-3), np.zeros(n_y), zeros_uz])
     return Model(
         c=c.astype(np.float64),
         A=A,
@@ -423,6 +440,7 @@ def build_model(
         y_offset=y_off,
         u_offset=u_off,
         n_fields=n_u,
+        z_offset=z_off,
         row_kind=tuple(rows.kinds),
         own_funds=own,
         benefit=benefit,
