@@ -227,7 +227,11 @@ def plan(
     required_benefit: float | None,
     lang: str,
 ) -> None:
-    """Optimise INPUT and write OUT/plan.json and OUT/plan.xlsx; print a summary."""
+    """Optimise INPUT and write OUT/plan.json, plan.xlsx and the reports; print a summary.
+
+    The reports: report.html, report.xlsx, ratsvorlage.md/.docx, foerderantraege.md/.docx (Word files need
+    python-docx) and finanzierungsplan.csv. ``kommunal-planner report`` adds the re-solves (--resolve).
+    """
     from kommunal_planner.optimize import optimize
     from kommunal_planner.report import write_plan_outputs
 
@@ -252,6 +256,58 @@ def plan(
     _print_summary(result, lang)
     for path in written:
         out.print(f"written: {path}")
+
+
+_REPORT_NAMES = {"report": "report", "council": "ratsvorlage", "funding": "foerderantraege"}
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(exists=True, dir_okay=False))
+@click.option("--input", "source", metavar="INPUT", help="The input file or folder the plan was made for.")
+@click.option("--example", is_flag=True, help="The plan was made for the bundled example.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "docx", "xlsx"]), default="html", show_default=True)
+@click.option(
+    "--document",
+    type=click.Choice(["report", "council", "funding"]),
+    default=None,
+    help="report (default for html, always for xlsx), council paper (default for md, docx) or funding annexes.",
+)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option("--out", "dst", type=click.Path(dir_okay=False), help="Output file (default: beside PLAN.json).")
+@click.option(
+    "--resolve/--no-resolve",
+    default=False,
+    show_default=True,
+    help="Re-solve each project forced the other way: what it displaces, where its decision flips.",
+)
+@click.option("--resolve-time-limit", type=float, default=10.0, show_default=True, help="Seconds per re-solve.")
+@click.pass_context
+@_handle_errors
+def report(
+    ctx: click.Context,
+    plan_file: str,
+    source: str | None,
+    example: bool,
+    fmt: str,
+    document: str | None,
+    lang: str,
+    dst: str | None,
+    resolve: bool,
+    resolve_time_limit: float,
+) -> None:
+    """Write a report of PLAN.json for the INPUT it was made for (plan.json holds no input)."""
+    from kommunal_planner.optimize import Plan
+    from kommunal_planner.report import check_plan_matches, explain, render
+
+    pf, _ = _load(source, example)
+    result = Plan.from_json(Path(plan_file).read_bytes(), source=plan_file, portfolio=pf)
+    check_plan_matches(result, pf, source=plan_file)
+    kind = "report" if fmt == "xlsx" else document or ("report" if fmt == "html" else "council")
+    target = Path(dst) if dst else Path(plan_file).with_name(f"{_REPORT_NAMES[kind]}.{fmt}")
+    with _progress("explaining the plan", ctx.obj["quiet"]):
+        reasons = explain(result, pf, lang=lang, resolve=resolve, time_limit=resolve_time_limit)
+    render(result, pf, fmt, lang, target, explanations=reasons, document=kind)
+    out.print(f"written: {target}")
 
 
 def _print_summary(result: Any, lang: str) -> None:

@@ -1,15 +1,20 @@
-"""The files a planning run writes: plan.json (DESIGN §4) and a first plan.xlsx, each atomically."""
+"""The files a planning run writes, each atomically: plan.json (DESIGN §4), plan.xlsx (the plan's data), and the
+reports — report.html, report.xlsx, ratsvorlage.md/.docx, foerderantraege.md/.docx and finanzierungsplan.csv."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from kommunal_planner.errors import DataFormatError, Location
 from kommunal_planner.io._atomic import atomic_path, write_text_atomic
+from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize import Plan
+from kommunal_planner.report._safety import clean_text, csv_safe
 
 __all__ = ["write_plan_outputs", "write_plan_workbook"]
 
@@ -64,9 +69,9 @@ _COLUMNS = {
 
 
 def _neutralise(value: object) -> object:
-    """Text that a spreadsheet would take for a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+    """Text that a spreadsheet would take for a formula is prefixed with an apostrophe; control characters go."""
+    if isinstance(value, str):
+        return csv_safe(clean_text(value))
     return value
 
 
@@ -112,8 +117,26 @@ def write_plan_workbook(plan: Plan, path: str | Path, *, lang: str = "de") -> No
                         cell.number_format = "#,##0.00"
 
 
-def write_plan_outputs(plan: Plan, out_dir: str | Path, *, lang: str = "de") -> list[Path]:
-    """Write ``plan.json`` and ``plan.xlsx`` into *out_dir* (created if needed); return the paths written."""
+def write_plan_outputs(
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    lang: str = "de",
+    reports: bool = True,
+    resolve: bool | Iterable[str] = False,
+    resolve_time_limit: float | None = 10.0,
+    roadmap: Any = None,
+    comparison: Any = None,
+    robustness: Any = None,
+) -> list[Path]:
+    """Write the plan files and reports into *out_dir* (created if needed); return the paths written.
+
+    Always ``plan.json``; when the plan holds a solution also ``plan.xlsx`` and, with ``reports`` and the input
+    attached to the plan, ``report.html``, ``report.xlsx``, ``ratsvorlage.md``, ``foerderantraege.md``,
+    ``finanzierungsplan.csv`` and, where python-docx is installed, ``ratsvorlage.docx`` and
+    ``foerderantraege.docx``. The explanations are computed once for all documents; ``resolve`` adds the forced
+    re-solves (what a project displaces, where its decision flips), each limited to ``resolve_time_limit`` seconds.
+    """
     folder = Path(out_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -129,5 +152,66 @@ def write_plan_outputs(plan: Plan, out_dir: str | Path, *, lang: str = "de") -> 
         target = folder / "plan.xlsx"
         write_plan_workbook(plan, target, lang=lang)
         written.append(target)
+        if reports and plan.portfolio is not None:
+            written += _write_reports(
+                plan,
+                plan.portfolio,
+                folder,
+                lang=lang,
+                resolve=resolve,
+                resolve_time_limit=resolve_time_limit,
+                roadmap=roadmap,
+                comparison=comparison,
+                robustness=robustness,
+            )
     logger.info("wrote %s", ", ".join(map(str, written)))
+    return written
+
+
+def _write_reports(
+    plan: Plan,
+    portfolio: Portfolio,
+    folder: Path,
+    *,
+    lang: str,
+    resolve: bool | Iterable[str],
+    resolve_time_limit: float | None,
+    roadmap: Any,
+    comparison: Any,
+    robustness: Any,
+) -> list[Path]:
+    from kommunal_planner.report._content import prepare
+    from kommunal_planner.report._docx import have_docx
+    from kommunal_planner.report._explain import explain
+    from kommunal_planner.report._locale import check_lang
+    from kommunal_planner.report._render import render_inputs, write_financing_csv
+
+    language = check_lang(lang)
+    explanations = explain(plan, portfolio, lang=language, resolve=resolve, time_limit=resolve_time_limit)
+    ri = prepare(
+        plan,
+        portfolio,
+        language,
+        explanations=explanations,
+        roadmap=roadmap,
+        comparison=comparison,
+        robustness=robustness,
+        date=None,
+        resolve=False,
+    )
+    written: list[Path] = []
+    jobs: list[tuple[str, str, Any]] = [
+        ("report.html", "html", "report"),
+        ("report.xlsx", "xlsx", None),
+        ("ratsvorlage.md", "md", "council"),
+        ("foerderantraege.md", "md", "funding"),
+    ]
+    if have_docx():
+        jobs += [("ratsvorlage.docx", "docx", "council"), ("foerderantraege.docx", "docx", "funding")]
+    else:
+        logger.info("python-docx is not installed: no Word documents")
+    for name, fmt, kind in jobs:
+        render_inputs(ri, fmt, folder / name, document=kind)
+        written.append(folder / name)
+    written.append(write_financing_csv(ri, folder / "finanzierungsplan.csv"))
     return written
