@@ -210,14 +210,17 @@ def _fits(model: Model, x: np.ndarray) -> bool:
 def _tie_break(model: Model, result: SolveResult, x: np.ndarray, backend: object, options: SolveOptions) -> np.ndarray:
     """Among optimal plans, the one with least own funds, then earlier starts by project order (DESIGN §3).
 
-    One extra solve with the objective held at its optimum: own funds in EUR plus the start order weighted so
-    that all of it is worth less than a cent, so the order only decides between plans of equal own funds.
+    One extra solve with the objective held at its optimum: own funds in EUR plus the start order and then the
+    programme order, weighted so that all of it is worth less than a cent; so the orders only decide between plans
+    of equal own funds (a programme listed earlier wins where two pay the same grant).
     """
     solver = backend
     z = float(model.c @ x)
     rows = [(model.c, -np.inf, z + 1e-7 * max(1.0, abs(z)))]
     total_rank = float(np.abs(model.start_rank).sum()) or 1.0
     c = model.start_rank * (5e-3 / total_rank)
+    if model.programme_rank is not None:
+        c = c + model.programme_rank * (1e-3 / max(1.0, float(model.programme_rank.sum())))
     if model.objective != "own_funds":
         c = c + model.own_funds
     res = solver.solve(model, options, start=x, c=c, extra_rows=rows)  # type: ignore[attr-defined]

@@ -65,6 +65,7 @@ class Model:
     objective: str
     field_index: IntArray
     col_integer: NDArray[np.bool_] | None = None
+    programme_rank: FloatArray | None = None
 
     @property
     def integrality(self) -> NDArray[np.bool_]:
@@ -447,4 +448,6 @@ def build_model(
         start_rank=start_rank,
         objective=str(objective),
         field_index=arr.field_index,
+        # between plans equal in all else, the programme listed first (as for the folded default programme)
+        programme_rank=np.concatenate([np.zeros(n_x), (yf + 1.0) / (n_f + 1.0), zeros_uz]),
     )
