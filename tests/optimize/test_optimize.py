@@ -324,3 +324,12 @@ def test_criteria_weights_change_the_benefit() -> None:
     assert kp.optimize(pf).selected == ("x",)
     flipped = dataclasses.replace(pf, criteria=(Criterion("a", weight=0), Criterion("b", weight=1)))
     assert kp.optimize(flipped).selected == ("y",)
+
+
+def test_initial_plan_is_used_and_changes_nothing(small: Portfolio) -> None:
+    base = kp.optimize(small)
+    cut = dataclasses.replace(small, budget={2026: 90_000, 2027: 120_000})
+    warm = kp.optimize(cut, initial=base)
+    cold = kp.optimize(cut)
+    assert warm.to_dict() | {"times": None} == cold.to_dict() | {"times": None}
+    assert warm.verify().ok

@@ -44,6 +44,7 @@ def optimize(
     fixed_starts: Mapping[str, int] | None = None,
     tie_break: bool = True,
     start: bool = True,
+    initial: Plan | None = None,
     explain: bool = True,
     options: SolveOptions | None = None,
 ) -> Plan:
@@ -70,6 +71,9 @@ def optimize(
         so that the same input always gives the same plan.
     start
         Hand a greedy plan to the solver as its first incumbent.
+    initial
+        A previous plan (e.g. the base plan of a scenario) to start from; its decisions that still keep every rule
+        are used as the first incumbent where they are better than the greedy plan.
     explain
         When infeasible, find the conflicting rules and the smallest change (see ``plan.explanation``).
 
@@ -118,14 +122,17 @@ def optimize(
         fixed_starts=fixed,
     )
     t_build = time.perf_counter() - started
-    x0 = None
+    candidates: list[np.ndarray] = []
+    if initial is not None and initial.success:
+        candidates.append(_encode_plan(model, portfolio, initial))
     if start:
         greedy = greedy_plan(portfolio, forced_in=forced_in_set, forced_out=forced_out_set, fixed_starts=fixed)
         if greedy is not None:
-            x0 = model.encode(*greedy)
-            if not _fits(model, x0):
-                logger.debug("greedy start rejected by the model rows; solving without it")
-                x0 = None
+            candidates.append(model.encode(*greedy))
+    feasible = [x for x in candidates if _fits(model, x)]
+    if len(feasible) < len(candidates):
+        logger.debug("%d start solution(s) rejected by the model rows", len(candidates) - len(feasible))
+    x0 = min(feasible, key=lambda x: float(model.c @ x)) if feasible else None
     t_heur = time.perf_counter() - started - t_build
     logger.info(
         "model: %d columns, %d rows, %d nonzeros, built in %.3f s",
@@ -196,6 +203,23 @@ def optimize(
         times=times,
         message=message,
     )
+
+
+def _encode_plan(model: Model, portfolio: Portfolio, plan: Plan) -> np.ndarray:
+    """The solution vector of *plan*'s decisions in *model* (projects or programmes it does not know are dropped)."""
+    index = {p.id: i for i, p in enumerate(portfolio.projects)}
+    programmes = {g.id: f for f, g in enumerate(portfolio.programmes)}
+    starts = {
+        index[d.id]: d.start - portfolio.horizon.start
+        for d in plan.projects
+        if d.selected and d.start is not None and d.id in index
+    }
+    progs = {
+        index[d.id]: programmes[d.programme]
+        for d in plan.projects
+        if d.selected and d.programme in programmes and d.id in index
+    }
+    return model.encode(starts, progs)
 
 
 def _fits(model: Model, x: np.ndarray) -> bool:
