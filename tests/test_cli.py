@@ -101,3 +101,37 @@ def test_schema(runner: CliRunner, tmp_path: Path) -> None:
 def test_missing_input(runner: CliRunner) -> None:
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 2 and "--example" in result.output
+
+
+def test_plan_writes_the_roadmap_and_roadmap_redraws_it(runner: CliRunner, tmp_path: Path, small: kp.Portfolio) -> None:
+    src = tmp_path / "klein.yaml"
+    kp.write(small, src)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["--quiet", "plan", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("roadmap.svg", "roadmap.png", "roadmap.md", "roadmap_load.svg"):
+        assert (out / name).stat().st_size > 0
+    assert "```mermaid" in (out / "roadmap.md").read_text(encoding="utf-8")
+    again = tmp_path / "again"
+    args = ["--quiet", "roadmap", str(out / "plan.json"), "--input", str(src), "--out", str(again), "--lang", "en"]
+    result = runner.invoke(main, [*args, "--xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "The 3 selected projects run from 2026-Q1" in result.output
+    assert {p.name for p in again.iterdir()} >= {"roadmap.svg", "roadmap.png", "roadmap.md", "roadmap.xlsx"}
+    bare = runner.invoke(main, ["--quiet", "plan", str(src), "--out", str(tmp_path / "bare"), "--no-roadmap"])
+    assert bare.exit_code == 0 and not (tmp_path / "bare" / "roadmap.svg").exists()
+
+
+def test_roadmap_errors(runner: CliRunner, tmp_path: Path, small: kp.Portfolio) -> None:
+    src = tmp_path / "klein.yaml"
+    kp.write(small, src)
+    plan = tmp_path / "plan.json"
+    plan.write_text(kp.optimize(small).to_json(), encoding="utf-8")
+    result = runner.invoke(main, ["roadmap", str(plan)])
+    assert result.exit_code == 2 and "--input" in result.output
+    settings = tmp_path / "rm.yaml"
+    settings.write_text("projects: {portal: {duration_quarters: 9}}\n", encoding="utf-8")
+    result = runner.invoke(main, ["roadmap", str(plan), "--input", str(src), "--settings", str(settings)])
+    assert result.exit_code == 2
+    assert "project 'portal'" in result.stderr and "duration_quarters" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

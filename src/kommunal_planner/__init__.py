@@ -7,6 +7,7 @@ explain it::
     portfolio = kp.read("musterstadt.yaml")
     plan = kp.optimize(portfolio)
     print(plan.to_frame())
+    kp.roadmap(plan).write("out")
 """
 
 import logging
@@ -23,6 +24,7 @@ from kommunal_planner.errors import (
 from kommunal_planner.io import read, write
 from kommunal_planner.model import Criterion, FundingProgramme, Horizon, Portfolio, Project
 from kommunal_planner.optimize import Plan, available_solvers, optimize
+from kommunal_planner.roadmap import Roadmap, roadmap
 
 __version__ = "0.1.0"
 
@@ -39,6 +41,7 @@ __all__ = [
     "Plan",
     "Portfolio",
     "Project",
+    "Roadmap",
     "SolverError",
     "SolverNotAvailableError",
     "ValidationError",
@@ -46,5 +49,6 @@ __all__ = [
     "available_solvers",
     "optimize",
     "read",
+    "roadmap",
     "write",
 ]

@@ -213,6 +213,19 @@ def schema(dst: str | None) -> None:
 )
 @click.option("--required-benefit", type=float, default=None, help="With --objective own_funds.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option(
+    "--roadmap/--no-roadmap",
+    "with_roadmap",
+    default=True,
+    show_default=True,
+    help="Write the quarterly roadmap (roadmap.svg/.png, roadmap.md) beside plan.json.",
+)
+@click.option(
+    "--roadmap-settings",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="YAML/JSON file with pools, durations in quarters, pool shares, phases and milestones.",
+)
 @click.pass_context
 @_handle_errors
 def plan(
@@ -226,18 +239,23 @@ def plan(
     objective: str,
     required_benefit: float | None,
     lang: str,
+    with_roadmap: bool,
+    roadmap_settings: str | None,
 ) -> None:
-    """Optimise INPUT and write OUT/plan.json, plan.xlsx and the reports; print a summary.
+    """Optimise INPUT and write OUT/plan.json, plan.xlsx, the reports and the roadmap; print a summary.
 
     The reports: report.html, report.xlsx, ratsvorlage.md/.docx, foerderantraege.md/.docx (Word files need
     python-docx) and finanzierungsplan.csv. ``kommunal-planner report`` adds the re-solves (--resolve).
+    The roadmap: roadmap.svg/.png (Gantt chart), roadmap_load.svg/.png (pool load) and roadmap.md (Mermaid).
     """
     from kommunal_planner.optimize import optimize
     from kommunal_planner.report import write_plan_outputs
+    from kommunal_planner.roadmap import read_settings, roadmap
 
     pf, _ = _load(source, example)
     if objective == "own_funds" and required_benefit is None:
         raise click.UsageError("--objective own_funds needs --required-benefit")
+    settings = read_settings(roadmap_settings) if roadmap_settings else None
     with _progress(f"optimising {len(pf.projects)} projects", ctx.obj["quiet"]):
         result = optimize(
             pf,
@@ -247,7 +265,13 @@ def plan(
             objective=objective,
             required_benefit=required_benefit,
         )
-    written = write_plan_outputs(result, Path(out_dir), lang=lang)
+    rm = None
+    if result.success and with_roadmap:
+        with _progress("scheduling the roadmap", ctx.obj["quiet"]):
+            rm = roadmap(result, settings=settings)
+    written = write_plan_outputs(result, Path(out_dir), lang=lang, roadmap=rm)
+    if rm is not None:
+        written += rm.write(out_dir, lang=lang)
     if result.status == "infeasible":
         text = result.explanation.text(lang) if result.explanation is not None else result.message
         raise InfeasiblePortfolioError(text, result.explanation)
@@ -308,6 +332,61 @@ def report(
         reasons = explain(result, pf, lang=lang, resolve=resolve, time_limit=resolve_time_limit)
     render(result, pf, fmt, lang, target, explanations=reasons, document=kind)
     out.print(f"written: {target}")
+
+
+@main.command(name="roadmap")
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(exists=True, dir_okay=False))
+@click.option("--input", "source", metavar="INPUT", help="The input file or folder the plan was made for.")
+@click.option("--example", is_flag=True, help="The plan was made for the bundled example.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the roadmap files (default: the folder of PLAN.json).",
+)
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="YAML/JSON file with pools, durations in quarters, pool shares, phases and milestones.",
+)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option("--time-limit", type=float, default=None, help="Seconds for levelling the pools.")
+@click.option("--xlsx", is_flag=True, help="Also write roadmap.xlsx (the sheet 'Roadmap').")
+@click.pass_context
+@_handle_errors
+def roadmap_command(
+    ctx: click.Context,
+    plan_file: str,
+    source: str | None,
+    example: bool,
+    out_dir: str | None,
+    settings_file: str | None,
+    lang: str,
+    time_limit: float | None,
+    xlsx: bool,
+) -> None:
+    """Draw the roadmap of PLAN.json again for the INPUT it was made for: roadmap.svg/.png, roadmap_load.svg/.png
+    and roadmap.md (Mermaid)."""
+    from kommunal_planner.optimize import Plan
+    from kommunal_planner.roadmap import read_settings, roadmap
+
+    if source is None and not example:
+        raise click.UsageError("give the input the plan was made for: --input INPUT or --example")
+    pf, _ = _load(source, example)
+    saved = Plan.from_json(Path(plan_file).read_bytes(), source=plan_file, portfolio=pf)
+    settings = read_settings(settings_file) if settings_file else None
+    options = {} if time_limit is None else {"time_limit": time_limit}
+    with _progress("scheduling the roadmap", ctx.obj["quiet"]):
+        rm = roadmap(saved, pf, settings=settings, **options)
+    folder = Path(out_dir) if out_dir is not None else Path(plan_file).parent
+    written = rm.write(folder, lang=lang, formats=("svg", "png", "md", "xlsx") if xlsx else ("svg", "png", "md"))
+    for line in rm.summary(lang):
+        out.print(line, markup=False)
+    for path in written:
+        out.print(f"written: {path}")
 
 
 def _print_summary(result: Any, lang: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -134,3 +135,19 @@ def test_write_into_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     pf = parse_yaml(MINI)
     with pytest.raises(DataFormatError, match="folder does not exist"):
         write(pf, tmp_path / "nope" / "x.yaml")
+
+
+def test_pools_round_trip_and_feed_the_roadmap(tmp_path: Path, small: kp.Portfolio) -> None:
+    pools = (kp.model.Pool("it", "IT", capacity=15), kp.model.Pool("fach", "Fachamt", share=0.5))
+    projects = tuple(
+        dataclasses.replace(p, pools={"it": 0.5, "fach": 0.5}, duration_quarters=2) if p.id == "portal" else p
+        for p in small.projects
+    )
+    pf = dataclasses.replace(small, pools=pools, projects=projects)
+    for suffix in (".yaml", ".json"):
+        kp.write(pf, tmp_path / f"p{suffix}")
+        assert kp.read(tmp_path / f"p{suffix}") == pf
+    with pytest.raises(kp.DataFormatError, match="Write the portfolio as YAML or JSON"):
+        kp.write(pf, tmp_path / "p.xlsx")
+    rm = kp.roadmap(kp.optimize(pf))
+    assert rm.pools == ("it", "fach") and rm.finish("portal") == "2027-Q2"

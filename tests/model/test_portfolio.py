@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from kommunal_planner.errors import DependencyCycleError, ValidationError
-from kommunal_planner.io import portfolio_from_dict
+from kommunal_planner.io import portfolio_from_dict, portfolio_to_dict
 from kommunal_planner.model import FundingProgramme, Portfolio, Project
 
 
@@ -205,4 +205,41 @@ def test_impossible_optional_project_warns() -> None:
     data = base()
     data["projects"][0]["earliest_start"] = 2028
     with pytest.warns(UserWarning, match="project 'a' has no feasible start year"):
+        portfolio_from_dict(data)
+
+
+def test_pools_and_quarters_of_the_roadmap() -> None:
+    data = base()
+    data["pools"] = [
+        {"id": "it", "name": "IT-Abteilung", "share": 0.4},
+        {"id": "extern", "kapazität": {2027: 20, "2028-q1": 5}},
+    ]
+    data["projects"][0] |= {"duration_quarters": 6, "pools": {"it": 0.5, "extern": 0.5}}
+    pf = portfolio_from_dict(data)
+    assert [p.id for p in pf.pools] == ["it", "extern"]
+    assert dict(pf.pools[1].capacity) == {2027: 20.0, "2028-Q1": 5.0}
+    assert pf.project("a").duration_quarters == 6 and dict(pf.project("a").pools) == {"it": 0.5, "extern": 0.5}
+    assert portfolio_from_dict(portfolio_to_dict(pf)) == pf
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"duration_quarters": 9}, "project 'a', projects[0].duration_quarters: expected 1 to 8 quarters"),
+        ({"pools": {"it": 0.7}}, "project 'a', projects[0].pools: expected pool shares that sum to 1"),
+        ({"pools": {"itt": 1}}, "project 'a', pools: unknown pool 'itt'. Did you mean 'it'?"),
+    ],
+)
+def test_pool_rules(change: dict[str, Any], message: str) -> None:
+    data = base()
+    data["pools"] = [{"id": "it", "share": 1}]
+    data["projects"][0] |= change
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        portfolio_from_dict(data)
+
+
+def test_pool_capacity_outside_the_horizon() -> None:
+    data = base()
+    data["pools"] = [{"id": "it", "capacity": {2031: 10}}]
+    with pytest.raises(ValidationError, match=re.escape("pool 'it', capacity.2031: expected a year or quarter")):
         portfolio_from_dict(data)

@@ -17,6 +17,7 @@ from kommunal_planner.model import (
     Focus,
     FundingProgramme,
     Horizon,
+    Pool,
     Portfolio,
     Project,
 )
@@ -53,6 +54,18 @@ _TOP = {
     "projekte": "projects",
     "massnahmen": "projects",
     "maßnahmen": "projects",
+    "pools": "pools",
+    "ressourcen": "pools",
+}
+_POOL = {
+    "id": "id",
+    "name": "name",
+    "bezeichnung": "name",
+    "capacity": "capacity",
+    "kapazitaet": "capacity",
+    "kapazität": "capacity",
+    "share": "share",
+    "anteil": "share",
 }
 _HORIZON = {"start": "start", "beginn": "start", "years": "years", "jahre": "years"}
 _FOCUS = {"max_fields": "max_fields", "max_handlungsfelder": "max_fields"}
@@ -128,6 +141,10 @@ _PROJECT = {
     "schlagworte": "tags",
     "description": "description",
     "beschreibung": "description",
+    "duration_quarters": "duration_quarters",
+    "dauer_quartale": "duration_quarters",
+    "pools": "pools",
+    "poolanteile": "pools",
 }
 
 
@@ -290,10 +307,15 @@ def _from_dict(data: Any) -> Portfolio:
         for name in ("name", "description", "field"):
             if kw.get(name) is None:
                 kw.pop(name, None)
-        for name in ("operating_cost", "mandatory"):
+        for name in ("operating_cost", "mandatory", "pools"):
             if name in kw and kw[name] is None:
                 kw.pop(name)
         projects.append(_build(Project, kw, path=path, item=item))
+    pools = []
+    for i, raw in enumerate(_list(top.get("pools"), path="pools")):
+        path = f"pools[{i}]"
+        kw = _keys(raw, _POOL, path=path, required=("id",), item=_item("pool", raw))
+        pools.append(_build(Pool, kw, path=path, item=f"pool '{kw['id']}'"))
     focus_raw = top.get("focus")
     focus = _build(Focus, _keys(focus_raw, _FOCUS, path="focus"), path="focus", item="focus") if focus_raw else Focus()
     kwargs: dict[str, Any] = {
@@ -304,6 +326,7 @@ def _from_dict(data: Any) -> Portfolio:
         "criteria": criteria,
         "programmes": tuple(programmes),
         "focus": focus,
+        "pools": tuple(pools),
     }
     for name in ("staff_capacity", "financially_weak", "discount_rate", "description"):
         if top.get(name) is not None:
@@ -333,6 +356,18 @@ def portfolio_to_dict(portfolio: Portfolio) -> dict[str, Any]:
         out["staff_capacity"] = {int(y): _num(v) for y, v in pf.staff_capacity.items()}
     if pf.focus.max_fields is not None:
         out["focus"] = {"max_fields": pf.focus.max_fields}
+    if pf.pools:
+        pools = []
+        for pool in pf.pools:
+            entry: dict[str, Any] = {"id": pool.id, "name": pool.name}
+            if isinstance(pool.capacity, Mapping):
+                entry["capacity"] = {k: _num(v) for k, v in pool.capacity.items()}
+            elif pool.capacity is not None:
+                entry["capacity"] = _num(pool.capacity)
+            if pool.share is not None:
+                entry["share"] = _num(pool.share)
+            pools.append(entry)
+        out["pools"] = pools
     out["criteria"] = [{"id": c.id, "name": c.name, "weight": _num(c.weight)} for c in pf.criteria]
     programmes = []
     for g in pf.programmes:
@@ -378,6 +413,10 @@ def portfolio_to_dict(portfolio: Portfolio) -> dict[str, Any]:
             d["tags"] = list(p.tags)
         if p.description:
             d["description"] = p.description
+        if p.duration_quarters is not None:
+            d["duration_quarters"] = p.duration_quarters
+        if p.pools:
+            d["pools"] = {k: _num(v) for k, v in p.pools.items()}
         projects.append(d)
     out["projects"] = projects
     return out

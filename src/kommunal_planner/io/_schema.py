@@ -14,6 +14,7 @@ from kommunal_planner.model import (
     Focus,
     FundingProgramme,
     Horizon,
+    Pool,
     Portfolio,
     Project,
 )
@@ -46,6 +47,11 @@ _DOC: dict[str, str] = {
     "FundingProgramme.windows": "Years in which a funded project may start (absent = any).",
     "FundingProgramme.approval_probability": "Chance an application is approved (Monte Carlo).",
     "FundingProgramme.eligible": "Eligible by field of action, project id or tag (any one suffices).",
+    "Portfolio.pools": "Resource pools of the roadmap (IT department, specialist office, external provider).",
+    "Project.duration_quarters": "Duration in quarters for the roadmap, 1 … 4 × duration (default 4 × duration).",
+    "Project.pools": "Pool id to the share of the staff need it carries; the shares sum to 1.",
+    "Pool.capacity": "Person-days per quarter: a number, or a mapping of year or quarter ('2027-Q3') to a number.",
+    "Pool.share": "Without capacity: this share of staff_capacity, ÷ 4 per quarter.",
 }
 
 _REQUIRED = {
@@ -54,6 +60,7 @@ _REQUIRED = {
     "FundingProgramme": ["id", "rate"],
     "Criterion": ["id"],
     "Horizon": ["start", "years"],
+    "Pool": ["id"],
 }
 
 _FLEX = {  # fields that accept a number or a list/mapping in files
@@ -61,6 +68,7 @@ _FLEX = {  # fields that accept a number or a list/mapping in files
     ("Project", "staff_days"),
     ("Portfolio", "budget"),
     ("Portfolio", "staff_capacity"),
+    ("Pool", "capacity"),
 }
 
 
@@ -98,7 +106,7 @@ def _class_schema(cls: type) -> dict[str, Any]:
             continue
         schema = _type_schema(hints[f.name])
         if (cls.__name__, f.name) in _FLEX:
-            if f.name in ("budget", "staff_capacity"):
+            if f.name in ("budget", "staff_capacity", "capacity"):
                 schema = {
                     "anyOf": [
                         {"type": "number", "minimum": 0},
@@ -132,7 +140,8 @@ def input_schema() -> dict[str, Any]:
     (['name', 'horizon', 'budget', 'projects'], True)
     """
     defs = {
-        cls.__name__: _class_schema(cls) for cls in (Horizon, Criterion, Eligibility, FundingProgramme, Project, Focus)
+        cls.__name__: _class_schema(cls)
+        for cls in (Horizon, Criterion, Eligibility, FundingProgramme, Project, Focus, Pool)
     }
     top = _class_schema(Portfolio)
     return {

@@ -1443,6 +1443,14 @@ def portfolio_tables(portfolio: Portfolio | None, lang: Lang = "de", *, project_
     """
     if lang not in ("de", "en"):
         raise ValueError(f"lang must be 'de' or 'en', not {lang!r}")
+    if portfolio is not None and (
+        portfolio.pools or any(p.pools or p.duration_quarters is not None for p in portfolio.projects)
+    ):
+        # The tables have no place for them yet; dropping them silently would break read(write(x)) == x.
+        raise DataFormatError(
+            "workbooks and CSV folders do not hold resource pools or durations in quarters yet",
+            hint="write the portfolio as YAML or JSON",
+        )
     pf = portfolio
     # settings: key-value rows
     values: dict[str, Any] = {c.key: None for c in SETTINGS.columns}

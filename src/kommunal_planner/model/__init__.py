@@ -2,7 +2,7 @@
 
 from kommunal_planner.model._frozen import FrozenMap
 from kommunal_planner.model._portfolio import Portfolio, PortfolioArrays
-from kommunal_planner.model._types import Criterion, Eligibility, Focus, FundingProgramme, Horizon, Project
+from kommunal_planner.model._types import Criterion, Eligibility, Focus, FundingProgramme, Horizon, Pool, Project
 
 __all__ = [
     "Criterion",
@@ -11,6 +11,7 @@ __all__ = [
     "FrozenMap",
     "FundingProgramme",
     "Horizon",
+    "Pool",
     "Portfolio",
     "PortfolioArrays",
     "Project",

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from kommunal_planner.errors import DependencyCycleError, Location, ValidationError
 from kommunal_planner.model import _checks as chk
 from kommunal_planner.model._frozen import FrozenMap, readonly
-from kommunal_planner.model._types import Criterion, Focus, FundingProgramme, Horizon, Project
+from kommunal_planner.model._types import Criterion, Focus, FundingProgramme, Horizon, Pool, Project
 
 __all__ = ["Portfolio", "PortfolioArrays"]
 
@@ -124,6 +124,7 @@ class Portfolio:
     discount_rate: float = 0.0
     focus: Focus = field(default_factory=Focus)
     description: str = ""
+    pools: tuple[Pool, ...] = ()
     _arrays: PortfolioArrays | None = field(default=None, init=False, repr=False, compare=False)
     _index: Mapping[str, int] = field(default_factory=FrozenMap, init=False, repr=False, compare=False)
 
@@ -156,7 +157,12 @@ class Portfolio:
                 found=self.discount_rate,
             )
         object.__setattr__(self, "discount_rate", rate)
-        for name, kind in (("projects", Project), ("criteria", Criterion), ("programmes", FundingProgramme)):
+        for name, kind in (
+            ("projects", Project),
+            ("criteria", Criterion),
+            ("programmes", FundingProgramme),
+            ("pools", Pool),
+        ):
             values = getattr(self, name)
             if isinstance(values, str | bytes) or not isinstance(values, Sequence | tuple):
                 raise ValidationError("", location=Location(path=name), expected=f"a list of {name}", found=values)
@@ -233,7 +239,12 @@ class Portfolio:
 # --------------------------------------------------------------------------- validation
 def _validate(pf: Portfolio) -> None:
     horizon = pf.horizon
-    for name, items in (("projects", pf.projects), ("criteria", pf.criteria), ("programmes", pf.programmes)):
+    for name, items in (
+        ("projects", pf.projects),
+        ("criteria", pf.criteria),
+        ("programmes", pf.programmes),
+        ("pools", pf.pools),
+    ):
         dup = chk.duplicates([x.id for x in items])
         if dup:
             raise ValidationError(f"the id '{dup[0]}' is used twice", location=Location(path=name))
@@ -305,8 +316,32 @@ def _validate(pf: Portfolio) -> None:
                     expected=f"years of the horizon {horizon.start}–{horizon.end}",
                     found=year,
                 )
+    _check_pools(pf)
     _check_cycles(pf)
     _check_mandatory(pf)
+
+
+def _check_pools(pf: Portfolio) -> None:
+    horizon = pf.horizon
+    pool_ids = [pool.id for pool in pf.pools]
+    for pool in pf.pools:
+        if isinstance(pool.capacity, Mapping):
+            for key in pool.capacity:
+                if int(str(key)[:4]) not in horizon:
+                    raise ValidationError(
+                        "",
+                        location=Location(item=f"pool '{pool.id}'", path=f"capacity.{key}"),
+                        expected=f"a year or quarter of the horizon {horizon.start}–{horizon.end}",
+                        found=key,
+                    )
+    for p in pf.projects:
+        for pid in p.pools:
+            if pid not in pool_ids:
+                raise ValidationError(
+                    f"unknown pool '{pid}'",
+                    location=Location(item=f"project '{p.id}'", path="pools"),
+                    hint=_suggest(pid, pool_ids) or "define it under pools",
+                )
 
 
 def _check_cycles(pf: Portfolio) -> None:

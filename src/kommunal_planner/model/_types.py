@@ -7,6 +7,7 @@ per-year tuple spread evenly over the duration, lists become tuples and mappings
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -16,9 +17,10 @@ from kommunal_planner.errors import ValidationError
 from kommunal_planner.model import _checks as chk
 from kommunal_planner.model._frozen import FrozenMap
 
-__all__ = ["Criterion", "Eligibility", "Focus", "FundingProgramme", "Horizon", "Project"]
+__all__ = ["Criterion", "Eligibility", "Focus", "FundingProgramme", "Horizon", "Pool", "Project"]
 
 SCORE_MAX = 5.0
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +254,11 @@ class Project:
         Last year in which the project may still run.
     requires
         Projects that must be finished before this one starts.
+    duration_quarters
+        Duration in quarters for the roadmap, 1 … 4 × ``duration`` (default 4 × ``duration``).
+    pools
+        Share of the staff need each resource pool carries (pool id to share; the shares sum to 1). ``staff_days``
+        stays the total.
 
     Examples
     --------
@@ -277,6 +284,8 @@ class Project:
     exclusive_group: str | None = None
     tags: tuple[str, ...] = ()
     description: str = ""
+    duration_quarters: int | None = None
+    pools: Mapping[str, float] = dc_field(default_factory=FrozenMap)
 
     def __post_init__(self) -> None:
         pid = chk.identifier(self.id, item=None, path="id")
@@ -343,6 +352,32 @@ class Project:
             "description",
             chk.text(self.description or "", item=item, path="description", allow_empty=True),
         )
+        quarters = chk.integer(self.duration_quarters, item=item, path="duration_quarters", minimum=1, allow_none=True)
+        if quarters is not None and quarters > 4 * duration:
+            raise ValidationError(
+                "",
+                location=chk.where(item, "duration_quarters"),
+                expected=f"1 to {4 * duration} quarters for a project of {duration} year(s)",
+                found=self.duration_quarters,
+                hint=f"raise the duration to {-(-quarters // 4)} years if it needs {quarters} quarters",
+            )
+        object.__setattr__(self, "duration_quarters", quarters)
+        if not isinstance(self.pools, Mapping):
+            raise ValidationError(
+                "", location=chk.where(item, "pools"), expected="a mapping of pool id to share", found=self.pools
+            )
+        shares = {
+            chk.identifier(k, item=item, path="pools"): float(chk.number(v, item=item, path=f"pools.{k}") or 0.0)
+            for k, v in self.pools.items()
+        }
+        if shares and abs(sum(shares.values()) - 1.0) > 1e-6:
+            raise ValidationError(
+                "",
+                location=chk.where(item, "pools"),
+                expected="pool shares that sum to 1 (staff_days stays the project's total)",
+                found=round(sum(shares.values()), 6),
+            )
+        object.__setattr__(self, "pools", FrozenMap(shares))
 
     @property
     def total_cost(self) -> float:
@@ -380,6 +415,53 @@ class Project:
     def runs_in(self, start: int) -> range:
         """The calendar years the project runs in when it starts in *start*."""
         return range(start, start + self.duration)
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A resource pool (IT department, specialist office, external provider) whose time per quarter is limited.
+
+    Parameters
+    ----------
+    capacity
+        Person-days per quarter [person-days/quarter]: one number, or a mapping whose keys are years (the figure
+        holds for each quarter of that year) or quarters such as ``'2027-Q3'``; quarters it leaves out are unlimited.
+    share
+        Used when ``capacity`` is not given: this share of the portfolio's yearly ``staff_capacity``, ÷ 4 per quarter.
+
+    Examples
+    --------
+    >>> Pool("it", "IT-Abteilung", capacity={2027: 30, "2028-Q1": 10}).capacity
+    FrozenMap({2027: 30.0, '2028-Q1': 10.0})
+    """
+
+    id: str
+    name: str = ""
+    capacity: float | Mapping[int | str, float] | None = None
+    share: float | None = None
+
+    def __post_init__(self) -> None:
+        pid = chk.identifier(self.id, item=None, path="id")
+        item = f"pool '{pid}'"
+        object.__setattr__(self, "id", pid)
+        object.__setattr__(self, "name", chk.text(self.name or pid, item=item, path="name"))
+        if isinstance(self.capacity, Mapping):
+            caps: dict[int | str, float] = {}
+            for key, value in self.capacity.items():
+                if isinstance(key, str) and _QUARTER.match(key):
+                    where: int | str = key.strip().upper().replace(" ", "")
+                else:
+                    year = chk.integer(
+                        int(key) if isinstance(key, str) and key.strip().isdigit() else key,
+                        item=item,
+                        path=f"capacity.{key}",
+                    )
+                    where = int(year or 0)
+                caps[where] = float(chk.number(value, item=item, path=f"capacity.{key}") or 0.0)
+            object.__setattr__(self, "capacity", FrozenMap(caps))
+        elif self.capacity is not None:
+            object.__setattr__(self, "capacity", chk.number(self.capacity, item=item, path="capacity"))
+        object.__setattr__(self, "share", chk.number(self.share, item=item, path="share", allow_none=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,7 +159,8 @@ class ReportSection:
     """A section another layer contributes to the reports (roadmap, scenario comparison, robustness).
 
     Give any object passed as ``roadmap=``, ``comparison=`` or ``robustness=`` a method
-    ``report_section(lang) -> ReportSection`` — or pass a ``ReportSection`` or a pandas DataFrame directly — and it
+    ``report_section(lang) -> ReportSection`` (or ``report_parts(lang)`` returning its fields as a dict) — or pass a
+    ``ReportSection`` or a pandas DataFrame directly — and it
     appears in the HTML, Markdown, Word and Excel reports without this package importing that layer.
 
     Parameters
@@ -217,8 +218,9 @@ def _plain_value(value: Any) -> Any:
 def as_section(obj: Any, lang: Lang, *, default_title: str) -> ReportSection | None:
     """Turn a hook argument into a :class:`ReportSection` (None stays None).
 
-    Accepted: a ReportSection; an object with ``report_section(lang)``; a DataFrame (or an object with
-    ``to_frame()``) shown as one table; a mapping or Series of project id to a selection frequency 0…1.
+    Accepted: a ReportSection; an object with ``report_section(lang)``, or with ``report_parts(lang)`` returning the
+    keyword arguments of a ReportSection; a DataFrame (or an object with ``to_frame()``) shown as one table; a
+    mapping or Series of project id to a selection frequency 0…1.
     """
     if obj is None:
         return None
@@ -230,6 +232,10 @@ def as_section(obj: Any, lang: Lang, *, default_title: str) -> ReportSection | N
         if not isinstance(section, ReportSection):
             raise TypeError(f"{type(obj).__name__}.report_section() returned {type(section).__name__}")
         return section
+    parts = getattr(obj, "report_parts", None)
+    if callable(parts):
+        # Layers beside this one (the roadmap) cannot import ReportSection; they hand over its fields.
+        return ReportSection(**parts(lang))
     if isinstance(obj, pd.DataFrame):
         return ReportSection(default_title, tables=((default_title, obj),))
     if isinstance(obj, pd.Series | Mapping):
