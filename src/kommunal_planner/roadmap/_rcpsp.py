@@ -137,7 +137,8 @@ def schedule_rcpsp(
         k non-negative integer capacities (available in every period).
     time_limit
         Wall-clock budget in seconds. ``None`` gives about one second per 30 activities (twenty times that
-        for ``method="exact"``).
+        for ``method="exact"``). The MIP phase can run past it: HiGHS does not look at the clock during a
+        round of root cut separation, which takes up to a few seconds on some 30-activity models.
     seed
         Seed of the random number generator used by sampling and the genetic algorithm.
     method
