@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from kommunal_planner.errors import Location, ValidationError
+from kommunal_planner.io._sections import apply_sections, registered_sections, section_alias
 from kommunal_planner.model import (
     Criterion,
     Eligibility,
@@ -20,6 +21,7 @@ from kommunal_planner.model import (
     Pool,
     Portfolio,
     Project,
+    thaw,
 )
 
 __all__ = ["portfolio_from_dict", "portfolio_to_dict"]
@@ -262,7 +264,29 @@ def portfolio_from_dict(data: Any, *, source: str | None = None) -> Portfolio:
         raise
 
 
+def _split_sections(data: Any) -> tuple[Any, dict[str, Any]]:
+    """The portfolio's own keys, and the registered optional sections (scoring, scenarios …) apart."""
+    if not isinstance(data, Mapping):
+        return data, {}
+    own: dict[Any, Any] = {}
+    sections: dict[str, Any] = {}
+    for key, value in data.items():
+        name = section_alias(key) if isinstance(key, str) else None
+        if name is None:
+            own[key] = value
+        elif name in sections:
+            raise ValidationError(f"the section '{name}' is given twice (as '{key}' too)", location=Location(path=key))
+        else:
+            sections[name] = value
+    return own, sections
+
+
 def _from_dict(data: Any) -> Portfolio:
+    data, sections = _split_sections(data)
+    return apply_sections(_portfolio(data), sections)
+
+
+def _portfolio(data: Any) -> Portfolio:
     top = _keys(data, _TOP, path="", required=("name", "horizon", "budget", "projects"))
     hz = _keys(top["horizon"], _HORIZON, path="horizon", required=("start", "years"))
     horizon = _build(Horizon, hz, path="horizon", item="horizon")
@@ -419,4 +443,7 @@ def portfolio_to_dict(portfolio: Portfolio) -> dict[str, Any]:
             d["pools"] = {k: _num(v) for k, v in p.pools.items()}
         projects.append(d)
     out["projects"] = projects
+    for section in registered_sections():
+        if section.key in pf.sections:
+            out[section.key] = thaw(pf.sections[section.key])
     return out

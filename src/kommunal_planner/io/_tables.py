@@ -102,7 +102,8 @@ from typing import Any, Literal, NoReturn, cast
 
 from kommunal_planner.errors import DataFormatError, Location, ValidationError
 from kommunal_planner.io._dict import portfolio_from_dict
-from kommunal_planner.model import Portfolio
+from kommunal_planner.io._sections import apply_sections, registered_sections
+from kommunal_planner.model import Portfolio, thaw
 
 __all__ = [
     "FIELDS_OF_ACTION",
@@ -479,6 +480,11 @@ def match_table(name: str) -> TableSpec | None:
     """
     norm = normalise(name)
     spec = _TABLE_LOOKUP.get(norm)
+    if spec is None:
+        spec = next(
+            (t for section in registered_sections() for t in section.tables if norm in map(normalise, t.names)),
+            None,
+        )
     if spec is None and norm not in _SKIPPED:
         logger.info("ignoring the sheet or file '%s': not one of %s", name, ", ".join(f"{t.de}/{t.en}" for t in TABLES))
     return spec
@@ -1010,9 +1016,18 @@ def build_portfolio(tables: Mapping[str, RawTable], *, source: str) -> Portfolio
         data["programmes"] = _read_programmes(programmes_table, ctx)
     data["projects"] = _read_projects(tables["projects"], [c["id"] for c in data["criteria"]], ctx)
     try:
-        return portfolio_from_dict(data)
+        portfolio = portfolio_from_dict(data)
     except ValidationError as exc:
         raise _relocate(exc, ctx) from None
+    sections: dict[str, Any] = {}
+    for section in registered_sections():
+        present = {t.key: tables[t.key] for t in section.tables if t.key in tables}
+        if present and section.read_tables is not None:
+            sections[section.key] = section.read_tables(present)
+    try:
+        return apply_sections(portfolio, sections)
+    except ValidationError as exc:
+        raise exc.at(Location(file=source)) from None
 
 
 def _settings_columns(table: RawTable) -> tuple[int, int, bool]:
@@ -1499,7 +1514,17 @@ def portfolio_tables(portfolio: Portfolio | None, lang: Lang = "de", *, project_
             ]
         )
     programmes = _simple(PROGRAMMES, lang, programme_rows)
-    return [settings, budget, criteria, programmes, _projects_table(pf, lang, project_years)]
+    out = [settings, budget, criteria, programmes, _projects_table(pf, lang, project_years)]
+    for section in registered_sections():
+        if pf is None or section.key not in pf.sections:
+            continue
+        if section.write_tables is None:
+            raise DataFormatError(
+                f"workbooks and CSV folders do not hold the section '{section.key}'",
+                hint="write the portfolio as YAML or JSON",
+            )
+        out.extend(section.write_tables(thaw(pf.sections[section.key]), lang))
+    return out
 
 
 def _simple(spec: TableSpec, lang: Lang, rows: list[list[Any]]) -> TableOut:

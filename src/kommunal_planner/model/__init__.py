@@ -1,6 +1,6 @@
 """Immutable domain types of the input contract and their validation (no I/O, no solver)."""
 
-from kommunal_planner.model._frozen import FrozenMap
+from kommunal_planner.model._frozen import FrozenMap, freeze, thaw
 from kommunal_planner.model._portfolio import Portfolio, PortfolioArrays
 from kommunal_planner.model._types import Criterion, Eligibility, Focus, FundingProgramme, Horizon, Pool, Project
 
@@ -15,4 +15,6 @@ __all__ = [
     "Portfolio",
     "PortfolioArrays",
     "Project",
+    "freeze",
+    "thaw",
 ]

@@ -59,3 +59,32 @@ def readonly(values: ArrayLike, dtype: Any = None) -> NDArray[Any]:
     arr = np.array(values, dtype=dtype)
     arr.setflags(write=False)
     return arr
+
+
+def freeze(value: Any) -> Any:
+    """A deep, hashable copy of plain data: mappings become :class:`FrozenMap`, lists and tuples tuples.
+
+    Used for the optional sections of an input file (scoring, scenarios), which are kept as plain data.
+
+    Examples
+    --------
+    >>> frozen = freeze({"a": [1, {"b": 2}]})
+    >>> frozen == {"a": (1, {"b": 2})}, hash(frozen) == hash(freeze({"a": [1, {"b": 2}]}))
+    (True, True)
+    >>> thaw(frozen)
+    {'a': [1, {'b': 2}]}
+    """
+    if isinstance(value, Mapping):
+        return FrozenMap((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """The inverse of :func:`freeze`: plain ``dict`` and ``list`` again (e.g. for YAML or JSON)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value

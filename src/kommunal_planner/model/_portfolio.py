@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from kommunal_planner.errors import DependencyCycleError, Location, ValidationError
 from kommunal_planner.model import _checks as chk
-from kommunal_planner.model._frozen import FrozenMap, readonly
+from kommunal_planner.model._frozen import FrozenMap, freeze, readonly
 from kommunal_planner.model._types import Criterion, Focus, FundingProgramme, Horizon, Pool, Project
 
 __all__ = ["Portfolio", "PortfolioArrays"]
@@ -102,6 +102,10 @@ class Portfolio:
     :class:`~kommunal_planner.errors.ValidationError` naming the object at fault. Derived arrays are built once
     and are read-only (:attr:`arrays`). Change a portfolio with :func:`dataclasses.replace`.
 
+    ``sections`` holds the optional parts of an input file that other layers interpret (``"scoring"``,
+    ``"scenarios"``), as deeply frozen plain data (:func:`~kommunal_planner.model.thaw` gives dicts and lists back);
+    the readers validate them and the writers write them back.
+
     Examples
     --------
     >>> pf = Portfolio(
@@ -125,6 +129,7 @@ class Portfolio:
     focus: Focus = field(default_factory=Focus)
     description: str = ""
     pools: tuple[Pool, ...] = ()
+    sections: Mapping[str, Any] = field(default_factory=FrozenMap)
     _arrays: PortfolioArrays | None = field(default=None, init=False, repr=False, compare=False)
     _index: Mapping[str, int] = field(default_factory=FrozenMap, init=False, repr=False, compare=False)
 
@@ -175,6 +180,11 @@ class Portfolio:
             object.__setattr__(self, name, values)
         if not isinstance(self.focus, Focus):
             raise ValidationError("", location=Location(path="focus"), expected="max_fields", found=self.focus)
+        if not isinstance(self.sections, Mapping) or not all(isinstance(k, str) for k in self.sections):
+            raise ValidationError(
+                "", location=Location(path="sections"), expected="a mapping of section names", found=self.sections
+            )
+        object.__setattr__(self, "sections", freeze(self.sections))
         _validate(self)
         object.__setattr__(self, "_index", FrozenMap({p.id: i for i, p in enumerate(self.projects)}))
         object.__setattr__(self, "_arrays", _build_arrays(self))
