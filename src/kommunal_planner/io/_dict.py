@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from kommunal_planner.errors import Location, ValidationError
-from kommunal_planner.io._sections import apply_sections, registered_sections, section_alias
+from kommunal_planner.io._sections import apply_sections, prepare_sections, registered_sections, section_alias
 from kommunal_planner.model import (
     Criterion,
     Eligibility,
@@ -283,6 +283,7 @@ def _split_sections(data: Any) -> tuple[Any, dict[str, Any]]:
 
 def _from_dict(data: Any) -> Portfolio:
     data, sections = _split_sections(data)
+    data = prepare_sections(data, sections)
     return apply_sections(_portfolio(data), sections)
 
 

@@ -21,7 +21,14 @@ from kommunal_planner.model import Portfolio, freeze, thaw
 if TYPE_CHECKING:
     from kommunal_planner.io._tables import Lang, RawTable, TableOut, TableSpec
 
-__all__ = ["Section", "apply_sections", "register_section", "registered_sections", "section_alias"]
+__all__ = [
+    "Section",
+    "apply_sections",
+    "prepare_sections",
+    "register_section",
+    "registered_sections",
+    "section_alias",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,11 @@ class Section:
         those present). Cell errors are raised with ``table.where(row, column)``.
     write_tables
         ``write_tables(data, lang) -> [TableOut, ...]``: the section's tables for a workbook or CSV folder.
+    prepare
+        ``prepare(data, portfolio_dict) -> portfolio_dict``: runs before the portfolio is built, on the plain
+        dict of its own keys (contract names), and may derive values from the section (scores from raw values,
+        weights from pairwise comparisons). It must not modify its arguments, and must not silently overrule a
+        value the file gives: a conflict is a ValidationError.
     """
 
     key: str
@@ -57,6 +69,7 @@ class Section:
     tables: tuple[TableSpec, ...] = ()
     read_tables: Callable[[Mapping[str, RawTable]], Any] | None = None
     write_tables: Callable[[Any, Lang], list[TableOut]] | None = None
+    prepare: Callable[[Any, Mapping[str, Any]], Mapping[str, Any]] | None = None
 
 
 _REGISTRY: dict[str, Section] = {}
@@ -80,6 +93,17 @@ def section_alias(name: str) -> str | None:
         if low == section.key or low in section.aliases:
             return section.key
     return None
+
+
+def prepare_sections(data: Any, raw: Mapping[str, Any]) -> Any:
+    """Let each present section with a ``prepare`` hook derive values in the portfolio dict *data*."""
+    if not isinstance(data, Mapping):
+        return data
+    for key, section_data in raw.items():
+        section = _REGISTRY.get(key)
+        if section is not None and section.prepare is not None and section_data is not None:
+            data = section.prepare(section_data, data)
+    return data
 
 
 def apply_sections(portfolio: Portfolio, raw: Mapping[str, Any]) -> Portfolio:

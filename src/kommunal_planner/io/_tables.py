@@ -102,7 +102,7 @@ from typing import Any, Literal, NoReturn, cast
 
 from kommunal_planner.errors import DataFormatError, Location, ValidationError
 from kommunal_planner.io._dict import portfolio_from_dict
-from kommunal_planner.io._sections import apply_sections, registered_sections
+from kommunal_planner.io._sections import registered_sections
 from kommunal_planner.model import Portfolio, thaw
 
 __all__ = [
@@ -1015,19 +1015,14 @@ def build_portfolio(tables: Mapping[str, RawTable], *, source: str) -> Portfolio
     if programmes_table is not None and not programmes_table.empty:
         data["programmes"] = _read_programmes(programmes_table, ctx)
     data["projects"] = _read_projects(tables["projects"], [c["id"] for c in data["criteria"]], ctx)
-    try:
-        portfolio = portfolio_from_dict(data)
-    except ValidationError as exc:
-        raise _relocate(exc, ctx) from None
-    sections: dict[str, Any] = {}
     for section in registered_sections():
         present = {t.key: tables[t.key] for t in section.tables if t.key in tables}
         if present and section.read_tables is not None:
-            sections[section.key] = section.read_tables(present)
+            data[section.key] = section.read_tables(present)
     try:
-        return apply_sections(portfolio, sections)
+        return portfolio_from_dict(data)
     except ValidationError as exc:
-        raise exc.at(Location(file=source)) from None
+        raise _relocate(exc, ctx) from None
 
 
 def _settings_columns(table: RawTable) -> tuple[int, int, bool]:
