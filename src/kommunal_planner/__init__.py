@@ -12,6 +12,8 @@ explain it::
 
 import logging
 
+# imported for their input sections (registered on import) and as ``kp.scoring`` / ``kp.scenarios``
+from kommunal_planner import scenarios, scoring
 from kommunal_planner.errors import (
     DataFormatError,
     DependencyCycleError,
@@ -25,12 +27,14 @@ from kommunal_planner.io import read, write
 from kommunal_planner.model import Criterion, FundingProgramme, Horizon, Portfolio, Project
 from kommunal_planner.optimize import Plan, available_solvers, optimize
 from kommunal_planner.roadmap import Roadmap, roadmap
+from kommunal_planner.scenarios import Comparison, Scenario, compare
 
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
+    "Comparison",
     "Criterion",
     "DataFormatError",
     "DependencyCycleError",
@@ -42,13 +46,17 @@ __all__ = [
     "Portfolio",
     "Project",
     "Roadmap",
+    "Scenario",
     "SolverError",
     "SolverNotAvailableError",
     "ValidationError",
     "__version__",
     "available_solvers",
+    "compare",
     "optimize",
     "read",
     "roadmap",
+    "scenarios",
+    "scoring",
     "write",
 ]
