@@ -20,7 +20,7 @@ def naive_model(pf: Portfolio) -> pulp.LpProblem:
     grants: dict[tuple[str, str], float] = {}
     for p in pf.projects:
         for s in pf.allowed_starts(p):
-            x[p.id, s] = pulp.LpVariable(f"x_{p.id}_{s}", cat=pulp.LpBinary)
+            x[p.id, s] = prob.add_variable(f"x_{p.id}_{s}", 0, 1, cat=pulp.LpInteger)
             for g in pf.programmes:
                 el = g.eligible
                 if not (p.field in el.fields or p.id in el.projects or set(p.tags) & set(el.tags)):
@@ -31,7 +31,7 @@ def naive_model(pf: Portfolio) -> pulp.LpProblem:
                 if grant <= 0:
                     continue
                 grants[p.id, g.id] = grant
-                y[p.id, g.id, s] = pulp.LpVariable(f"y_{p.id}_{g.id}_{s}", cat=pulp.LpBinary)
+                y[p.id, g.id, s] = prob.add_variable(f"y_{p.id}_{g.id}_{s}", 0, 1, cat=pulp.LpInteger)
     y_by_start: dict[tuple[str, int], list[pulp.LpVariable]] = {}
     y_by_programme: dict[str, list[tuple[str, pulp.LpVariable]]] = {}
     for (pid, gid, s), var in y.items():

@@ -10,12 +10,14 @@ from __future__ import annotations
 import enum
 import logging
 import math
+import os
 import time
 import warnings
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from kommunal_planner.errors import SolverError, SolverNotAvailableError, ValidationError
@@ -153,6 +155,19 @@ def _rel_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(1.0, abs(objective))
 
 
+def _with_rows(
+    model: Model, extra_rows: list[tuple[NDArray[np.float64], float, float]] | None
+) -> tuple[sp.csr_array, NDArray[np.float64], NDArray[np.float64]]:
+    """The model's matrix (CSR) and row bounds, with *extra_rows* (dense row, lower, upper) appended."""
+    A = sp.csr_array(model.A)
+    if not extra_rows:
+        return A, model.row_lo, model.row_hi
+    A = sp.csr_array(sp.vstack([A] + [sp.csr_array(r[0][None, :]) for r in extra_rows], format="csr"))
+    row_lo = np.concatenate([model.row_lo, [r[1] for r in extra_rows]])
+    row_hi = np.concatenate([model.row_hi, [r[2] for r in extra_rows]])
+    return A, row_lo, row_hi
+
+
 class HighsSolver:
     """HiGHS through highspy: the model is passed as one CSC matrix; a start solution is given as incumbent."""
 
@@ -173,14 +188,7 @@ class HighsSolver:
         import highspy
 
         t0 = time.perf_counter()
-        A = model.A
-        row_lo, row_hi = model.row_lo, model.row_hi
-        if extra_rows:
-            import scipy.sparse as sp
-
-            A = sp.vstack([A] + [sp.csr_array(r[0][None, :]) for r in extra_rows], format="csr")
-            row_lo = np.concatenate([row_lo, [r[1] for r in extra_rows]])
-            row_hi = np.concatenate([row_hi, [r[2] for r in extra_rows]])
+        A, row_lo, row_hi = _with_rows(model, extra_rows)
         csc = A.tocsc()
         cost = model.c if c is None else c
         h = _new_highs()
@@ -260,6 +268,19 @@ class HighsSolver:
         )
 
 
+def _cbc_path() -> str | None:
+    """A CBC binary: one on the PATH (e.g. from ``pulp[cbc]``), else the one bundled with PuLP."""
+    import shutil
+
+    found = shutil.which("cbc")
+    if found:
+        return found
+    from pulp.apis import coin_api
+
+    bundled = os.path.abspath(coin_api.pulp_cbc_path)
+    return bundled if os.path.exists(bundled) else None
+
+
 class PulpSolver:
     """Any solver PuLP knows. Only this adapter walks the finished matrix row by row.
 
@@ -269,7 +290,8 @@ class PulpSolver:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._pulp_name = "PULP_CBC_CMD" if name.lower() == "cbc" else name
+        self._cbc = name.lower() == "cbc"
+        self._pulp_name = "COIN_CMD" if self._cbc else name
 
     def version(self) -> str:
         import pulp
@@ -282,7 +304,8 @@ class PulpSolver:
         kwargs: dict[str, Any] = {"msg": bool(options.log)}
         if options.time_limit is not None:
             kwargs["timeLimit"] = float(options.time_limit)
-        if self._pulp_name == "PULP_CBC_CMD":
+        if self._cbc:
+            kwargs["path"] = _cbc_path()
             kwargs["gapRel"] = float(options.mip_rel_gap)
             kwargs["gapAbs"] = float(options.mip_abs_gap)
             kwargs["warmStart"] = warm
@@ -315,7 +338,7 @@ class PulpSolver:
         prob = pulp.LpProblem("portfolio", pulp.LpMinimize)
         integral = model.integrality
         vars_ = [
-            pulp.LpVariable(
+            prob.add_variable(
                 f"v{i}",
                 float(model.col_lo[i]),
                 float(model.col_hi[i]),
@@ -325,16 +348,10 @@ class PulpSolver:
         ]
         nz = np.flatnonzero(cost)
         prob.setObjective(pulp.LpAffineExpression(zip([vars_[i] for i in nz], cost[nz].tolist(), strict=True)))
-        A = model.A.tocsr()
-        rows: list[tuple[Any, float, float]] = [
-            (A[[i]], float(model.row_lo[i]), float(model.row_hi[i])) for i in range(A.shape[0])
-        ]
-        for dense, lo, hi in extra_rows or []:
-            import scipy.sparse as sp
-
-            rows.append((sp.csr_array(dense[None, :]), lo, hi))
-        for k, (row, lo, hi) in enumerate(rows):
-            idx, val = row.indices, row.data
+        A, row_lo, row_hi = _with_rows(model, extra_rows)
+        for k in range(A.shape[0]):
+            lo, hi = float(row_lo[k]), float(row_hi[k])
+            idx, val = A.indices[A.indptr[k] : A.indptr[k + 1]], A.data[A.indptr[k] : A.indptr[k + 1]]
             expr = pulp.LpAffineExpression(zip([vars_[j] for j in idx], val.tolist(), strict=True))
             if np.isfinite(lo) and np.isfinite(hi) and lo == hi:
                 prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{k}", hi))
@@ -419,8 +436,12 @@ def available_solvers() -> list[str]:
     try:
         import pulp
 
-        for name in pulp.listSolvers(onlyAvailable=True):
-            names.append("cbc" if name == "PULP_CBC_CMD" else name)
+        if _cbc_path() is not None:
+            names.append("cbc")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # listing instantiates PuLP's deprecated CBC class
+            others = pulp.listSolvers(onlyAvailable=True)
+        names.extend(n for n in others if n not in ("PULP_CBC_CMD", "COIN_CMD"))
     except ImportError:
         pass
     return list(dict.fromkeys(names))
