@@ -11,7 +11,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from kommunal_planner.errors import Location, ValidationError
-from kommunal_planner.io._sections import apply_sections, prepare_sections, registered_sections, section_alias
+from kommunal_planner.io._sections import (
+    apply_sections,
+    derived_values,
+    prepare_sections,
+    registered_sections,
+    section_alias,
+)
 from kommunal_planner.model import (
     Criterion,
     Eligibility,
@@ -447,4 +453,19 @@ def portfolio_to_dict(portfolio: Portfolio) -> dict[str, Any]:
     for section in registered_sections():
         if section.key in pf.sections:
             out[section.key] = thaw(pf.sections[section.key])
+    _leave_out_derived(out, derived_values(pf))
     return out
+
+
+def _leave_out_derived(out: dict[str, Any], paths: frozenset[tuple[str, ...]]) -> None:
+    """Remove the values a section derives (they are derived again on reading; see ``Section.derived``)."""
+    for kind, ident, *rest in paths:
+        for entry in out.get(kind, ()):
+            if entry.get("id") != ident:
+                continue
+            if rest[0] == "scores" and len(rest) == 2:
+                entry.get("scores", {}).pop(rest[1], None)
+                if "scores" in entry and not entry["scores"]:
+                    del entry["scores"]
+            else:
+                entry.pop(rest[0], None)

@@ -8,6 +8,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
+from kommunal_planner.io._sections import registered_sections
 from kommunal_planner.model import (
     Criterion,
     Eligibility,
@@ -144,6 +145,13 @@ def input_schema() -> dict[str, Any]:
         for cls in (Horizon, Criterion, Eligibility, FundingProgramme, Project, Focus, Pool)
     }
     top = _class_schema(Portfolio)
+    # ``Portfolio.sections`` is not a key of the file: each registered section is one, checked by its layer
+    del top["properties"]["sections"]
+    for section in registered_sections():
+        entry: dict[str, Any] = dict(section.schema) if section.schema else {"type": ["object", "array"]}
+        if section.description:
+            entry.setdefault("description", section.description)
+        top["properties"][section.key] = entry
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://kommunal-planner.invalid/schema/portfolio.json",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Section",
     "apply_sections",
+    "derived_values",
     "prepare_sections",
     "register_section",
     "registered_sections",
@@ -61,6 +62,17 @@ class Section:
         dict of its own keys (contract names), and may derive values from the section (scores from raw values,
         weights from pairwise comparisons). It must not modify its arguments, and must not silently overrule a
         value the file gives: a conflict is a ValidationError.
+    locate
+        ``locate(error, tables) -> error``: for a workbook or CSV folder, the *error* that ``check`` raised (its
+        path starting at the section key) placed at the sheet, row and column it came from.
+    derived
+        ``derived(data, portfolio) -> [path, ...]``: the portfolio values that ``prepare`` derives from the section
+        and that equal what it derives, as paths ``("criteria", id, "weight")``, ``("projects", id, "scores",
+        criterion)`` or ``("projects", id, "earliest_start")``. The writers leave them out, so that a file whose
+        section was edited after writing reads without a stale value contradicting the section.
+    description, schema
+        For ``kommunal-planner schema``: one line on the section, and its JSON Schema (default: any object or
+        list; ``check`` validates it in full).
     """
 
     key: str
@@ -70,6 +82,10 @@ class Section:
     read_tables: Callable[[Mapping[str, RawTable]], Any] | None = None
     write_tables: Callable[[Any, Lang], list[TableOut]] | None = None
     prepare: Callable[[Any, Mapping[str, Any]], Mapping[str, Any]] | None = None
+    locate: Callable[[ValidationError, Mapping[str, RawTable]], ValidationError] | None = None
+    derived: Callable[[Any, Portfolio], Iterable[tuple[str, ...]]] | None = None
+    description: str = ""
+    schema: Mapping[str, Any] | None = None
 
 
 _REGISTRY: dict[str, Section] = {}
@@ -127,3 +143,13 @@ def apply_sections(portfolio: Portfolio, raw: Mapping[str, Any]) -> Portfolio:
     if not checked:
         return portfolio
     return dataclasses.replace(portfolio, sections=freeze({**portfolio.sections, **checked}))
+
+
+def derived_values(portfolio: Portfolio) -> frozenset[tuple[str, ...]]:
+    """The paths of the values the sections of *portfolio* derive (see ``Section.derived``); writers skip them."""
+    out: set[tuple[str, ...]] = set()
+    for key, data in portfolio.sections.items():
+        section = _REGISTRY.get(key)
+        if section is not None and section.derived is not None:
+            out.update(section.derived(thaw(data), portfolio))
+    return frozenset(out)

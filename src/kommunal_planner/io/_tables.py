@@ -102,7 +102,7 @@ from typing import Any, Literal, NoReturn, cast
 
 from kommunal_planner.errors import DataFormatError, Location, ValidationError
 from kommunal_planner.io._dict import portfolio_from_dict
-from kommunal_planner.io._sections import registered_sections
+from kommunal_planner.io._sections import derived_values, registered_sections
 from kommunal_planner.model import Portfolio, thaw
 
 __all__ = [
@@ -1022,7 +1022,17 @@ def build_portfolio(tables: Mapping[str, RawTable], *, source: str) -> Portfolio
     try:
         return portfolio_from_dict(data)
     except ValidationError as exc:
-        raise _relocate(exc, ctx) from None
+        raise _in_section(exc, tables) or _relocate(exc, ctx) from None
+
+
+def _in_section(exc: ValidationError, tables: Mapping[str, RawTable]) -> ValidationError | None:
+    """An error of a section's check, placed by the section at its sheet, row and column (``None``: not one)."""
+    head = re.split(r"[.\[]", exc.path or "", maxsplit=1)[0]
+    for section in registered_sections():
+        if section.key == head and section.locate is not None:
+            present = {t.key: tables[t.key] for t in section.tables if t.key in tables}
+            return section.locate(exc, present) if present else None
+    return None
 
 
 def _settings_columns(table: RawTable) -> tuple[int, int, bool]:
@@ -1489,7 +1499,14 @@ def portfolio_tables(portfolio: Portfolio | None, lang: Lang = "de", *, project_
             [year, _num(pf.budget[year]), _num(pf.staff_capacity.get(year))] for year in pf.horizon.calendar_years
         ]
     budget = _simple(BUDGET, lang, budget_rows)
-    criteria = _simple(CRITERIA, lang, [] if pf is None else [[c.id, c.name, _num(c.weight)] for c in pf.criteria])
+    skip = derived_values(pf) if pf is not None else frozenset()  # values a section derives again on reading
+    criteria = _simple(
+        CRITERIA,
+        lang,
+        []
+        if pf is None
+        else [[c.id, c.name, None if ("criteria", c.id, "weight") in skip else _num(c.weight)] for c in pf.criteria],
+    )
     programme_rows: list[list[Any]] = []
     for g in pf.programmes if pf is not None else ():
         programme_rows.append(
@@ -1509,7 +1526,7 @@ def portfolio_tables(portfolio: Portfolio | None, lang: Lang = "de", *, project_
             ]
         )
     programmes = _simple(PROGRAMMES, lang, programme_rows)
-    out = [settings, budget, criteria, programmes, _projects_table(pf, lang, project_years)]
+    out = [settings, budget, criteria, programmes, _projects_table(pf, lang, project_years, skip)]
     for section in registered_sections():
         if pf is None or section.key not in pf.sections:
             continue
@@ -1526,7 +1543,9 @@ def _simple(spec: TableSpec, lang: Lang, rows: list[list[Any]]) -> TableOut:
     return TableOut(spec, spec.name(lang), [c.name(lang) for c in spec.columns], [c.kind for c in spec.columns], rows)
 
 
-def _projects_table(pf: Portfolio | None, lang: Lang, project_years: int) -> TableOut:
+def _projects_table(
+    pf: Portfolio | None, lang: Lang, project_years: int, skip: frozenset[tuple[str, ...]] = frozenset()
+) -> TableOut:
     n_years = max((p.duration for p in pf.projects), default=1) if pf is not None else project_years
     criteria = [c.id for c in pf.criteria] if pf is not None else []
     headers: list[str] = []
@@ -1556,9 +1575,9 @@ def _projects_table(pf: Portfolio | None, lang: Lang, project_years: int) -> Tab
                 _num(p.operating_cost),
                 *[_num(v) for v in p.staff_days],
                 *pad,
-                *[_num(p.scores.get(cid)) for cid in criteria],
+                *[None if ("projects", p.id, "scores", cid) in skip else _num(p.scores.get(cid)) for cid in criteria],
                 _num(p.benefit),
-                p.earliest_start,
+                None if ("projects", p.id, "earliest_start") in skip else p.earliest_start,
                 p.latest_start,
                 p.deadline,
                 _join(p.requires),
