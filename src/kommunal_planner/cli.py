@@ -251,8 +251,10 @@ def plan(
     from kommunal_planner.optimize import optimize
     from kommunal_planner.report import write_plan_outputs
     from kommunal_planner.roadmap import read_settings, roadmap
+    from kommunal_planner.scoring import dropped_projects
 
     pf, _ = _load(source, example)
+    dropped = dropped_projects(pf)  # dropped by citizen participation (the input's scoring section)
     if objective == "own_funds" and required_benefit is None:
         raise click.UsageError("--objective own_funds needs --required-benefit")
     settings = read_settings(roadmap_settings) if roadmap_settings else None
@@ -264,6 +266,7 @@ def plan(
             gap=gap,
             objective=objective,
             required_benefit=required_benefit,
+            forced_out=dropped,
         )
     rm = None
     if result.success and with_roadmap:
@@ -278,6 +281,9 @@ def plan(
     if not result.success:
         raise KommunalPlannerError(f"no plan found: {result.status} ({result.message})")
     _print_summary(result, lang)
+    if dropped:
+        note = "nach der Bürgerbeteiligung entfallen" if lang == "de" else "dropped by citizen participation"
+        out.print(f"{note}: {', '.join(dropped)}")
     for path in written:
         out.print(f"written: {path}")
 
@@ -434,6 +440,8 @@ def _print_summary(result: Any, lang: str) -> None:
             t.add_row(prog, num(value))
         out.print(t)
 
+
+import kommunal_planner._cli_scoring  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

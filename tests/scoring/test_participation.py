@@ -294,7 +294,7 @@ class TestApply:
         ("mapping", "fragment"),
         [
             ({}, "theme mapping"),
-            ({"Bürgerportal": {}}, "no field of action and no tag"),
+            ({"Bürgerportal": {}}, "no field of action, tag or project"),
             ({"Bürgerportal": {"felder": ["x"]}}, "unknown key 'felder'"),
             ({"Bürgerportal": {"fields": [1]}}, "list of names"),
             ({"": ["x"]}, "needs a name"),

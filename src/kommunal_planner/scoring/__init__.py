@@ -5,11 +5,15 @@
 * value functions turning raw criterion values into 0 … 5 scores: :class:`LinearValue`,
   :class:`PiecewiseLinearValue`, :class:`StepValue`, :class:`CategoricalValue`;
 * citizen participation: :func:`aggregate_participation`, :func:`apply_participation`;
-* benefit: :func:`benefit_table` (0 … 100 points) and :func:`ranking_stability`.
+* benefit: :func:`benefit_table` (0 … 100 points) and :func:`ranking_stability`;
+* a portfolio's scoring at a glance: :func:`evaluate` (weights, benefit table, stability, participation trace).
 
-This layer depends only on numpy, scipy, pandas and :mod:`kommunal_planner.errors`.
+The ``scoring`` section of an input file (German ``bewertung``) holds weights, pairwise comparisons, value
+functions, raw values and participation results; importing this package registers it with the readers and
+writers (see ``docs/scoring.en.md``).
 """
 
+from kommunal_planner.scoring import _section  # noqa: F401  (registers the input section)
 from kommunal_planner.scoring._ahp import (
     CONSISTENCY_THRESHOLD,
     GCI_THRESHOLDS,
@@ -21,11 +25,13 @@ from kommunal_planner.scoring._ahp import (
     group_ahp,
 )
 from kommunal_planner.scoring._benefit import benefit_table, ranking_stability
+from kommunal_planner.scoring._evaluate import ScoringResult, dropped_projects, evaluate
 from kommunal_planner.scoring._participation import (
     CATEGORIES,
     ParticipationAggregate,
     ParticipationEffect,
     ParticipationRules,
+    aggregate_counts,
     aggregate_participation,
     apply_participation,
 )
@@ -54,15 +60,19 @@ __all__ = [
     "ParticipationEffect",
     "ParticipationRules",
     "PiecewiseLinearValue",
+    "ScoringResult",
     "StepValue",
     "ValueFunction",
     "Weights",
+    "aggregate_counts",
     "aggregate_participation",
     "ahp",
     "apply_participation",
     "apply_value_functions",
     "benefit_table",
     "direct_weights",
+    "dropped_projects",
+    "evaluate",
     "group_ahp",
     "rank_weights",
     "ranking_stability",

@@ -37,7 +37,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from kommunal_planner.errors import Location, ValidationError
 from kommunal_planner.scoring._common import (
@@ -58,6 +57,7 @@ __all__ = [
     "ParticipationAggregate",
     "ParticipationEffect",
     "ParticipationRules",
+    "aggregate_counts",
     "aggregate_participation",
     "apply_participation",
 ]
@@ -429,6 +429,9 @@ def _summarise(counts: pd.DataFrame, kind: str, rules: ParticipationRules) -> pd
         level_values = np.array([float(r) for r in counts.columns], dtype=np.float64)
         level_category = [categories[int(r)] for r in counts.columns]
         low, high = float(rules.rating_scale[0]), float(rules.rating_scale[1])
+    # scipy.stats costs over half a second to import, so only when statistics are computed.
+    from scipy import stats
+
     z = float(stats.norm.ppf(0.5 + rules.confidence / 2.0))
     rows: list[dict[str, Any]] = []
     for theme, row in counts.iterrows():
@@ -717,6 +720,125 @@ def aggregate_participation(
     return ParticipationAggregate(counts, kind, rules, _summarise(counts, kind, rules), skipped)
 
 
+def aggregate_counts(
+    counts: Mapping[str, Mapping[Any, Any]],
+    *,
+    rules: ParticipationRules | None = None,
+) -> ParticipationAggregate:
+    """Aggregate participation results that are already counted per theme and answer.
+
+    Survey tools and workshop protocols usually report "how many said what" per theme; this reads that form
+    without expanding it into one row per answer.
+
+    Parameters
+    ----------
+    counts : mapping
+        Theme -> answer -> number of answers. Answers are the categories (priority/Priorität,
+        important/wichtig, later/später, dropped/verzichtbar …) or whole-number ratings on
+        ``rules.rating_scale``; one table uses one kind. Answers not listed count 0.
+    rules : ParticipationRules, optional
+        Scoring and verdict rules; defaults to ``ParticipationRules()``.
+
+    Returns
+    -------
+    ParticipationAggregate
+        As from :func:`aggregate_participation` on the expanded answers.
+
+    Raises
+    ------
+    ValidationError
+        No theme or no answer at all, a theme named twice, an unknown answer, categories and ratings mixed, or
+        a count that is not a whole number >= 0; the path names the theme and answer.
+
+    Examples
+    --------
+    >>> agg = aggregate_counts({"Bürgerportal": {"Priorität": 2, "wichtig": 1, "später": 1}})
+    >>> row = agg.table.loc["Bürgerportal"]
+    >>> int(row["n"]), float(row["score"]), agg.verdict("Bürgerportal")
+    (4, 3.75, 'priority')
+    """
+    rules = ParticipationRules() if rules is None else rules
+    if not isinstance(rules, ParticipationRules):
+        raise ValidationError("rules must be ParticipationRules", found=type(rules).__name__)
+    if not isinstance(counts, Mapping) or not counts:
+        raise ValidationError(
+            "the participation counts name no theme",
+            expected="{theme: {priority: n, important: n, later: n, dropped: n}}",
+            found=counts,
+        )
+    low, high = rules.rating_scale
+    kind: str | None = None
+    tallies: dict[str, dict[Any, int]] = {}
+    seen: dict[str, str] = {}
+    for theme, answers in counts.items():
+        if not isinstance(theme, str) or not theme.strip():
+            raise ValidationError("a theme needs a name", location=Location(path=str(theme)), found=theme)
+        name = theme.strip()
+        if canonical(name) in seen:
+            raise ValidationError(
+                f"theme {name!r} is given twice",
+                location=Location(path=name),
+                hint=f"also as {seen[canonical(name)]!r}",
+            )
+        seen[canonical(name)] = name
+        if not isinstance(answers, Mapping) or not answers:
+            raise ValidationError(
+                f"theme {name!r} has no counted answers",
+                location=Location(path=name),
+                expected="{answer: number of answers}",
+                found=answers,
+            )
+        tally: dict[Any, int] = {}
+        for answer, raw in answers.items():
+            path = f"{name}.{answer}"
+            level: Any = _category(answer) if isinstance(answer, str) else None
+            answer_kind = "categories"
+            if level is None:
+                try:
+                    number = parse_number(answer)
+                except (ValueError, OverflowError):
+                    number = None
+                if number is None or not _is_rating(number, low, high):
+                    raise ValidationError(
+                        "unknown answer",
+                        location=Location(path=path),
+                        expected=f"priority/important/later/dropped (Priorität/wichtig/später/verzichtbar) "
+                        f"or a whole number {low} … {high}",
+                        found=answer,
+                    )
+                level, answer_kind = int(number), "ratings"
+            if kind is None:
+                kind = answer_kind
+            elif kind != answer_kind:
+                raise ValidationError(
+                    "the counts mix answer categories and ratings",
+                    location=Location(path=path),
+                    expected="either categories or ratings",
+                    found=answer,
+                )
+            if level in tally:
+                raise ValidationError(f"the answer {answer!r} is counted twice", location=Location(path=path))
+            count = required_number(raw, what="the count", location=Location(path=path), expected="a whole number >= 0")
+            if count < 0 or count != int(count) or count > 1e12:
+                raise ValidationError(
+                    "the count is not valid", location=Location(path=path), expected="a whole number >= 0", found=raw
+                )
+            tally[level] = int(count)
+        tallies[name] = tally
+    assert kind is not None  # every theme has at least one answer
+    levels: list[Any] = list(CATEGORIES) if kind == "categories" else list(range(low, high + 1))
+    frame = pd.DataFrame(
+        [[tally.get(level, 0) for level in levels] for tally in tallies.values()],
+        index=pd.Index(list(tallies), name="theme"),
+        columns=pd.Index(levels, name="answer"),
+    )
+    if int(frame.to_numpy().sum()) == 0:
+        raise ValidationError(
+            "the participation counts hold no answers", expected="at least one answer", found="all counts 0"
+        )
+    return ParticipationAggregate(frame, kind, rules, _summarise(frame, kind, rules), 0)
+
+
 # ----------------------------------------------------------------------------------------------------
 # Effects on projects
 
@@ -735,6 +857,7 @@ class _ThemeMap:
     theme: str
     fields: frozenset[str]
     tags: frozenset[str]
+    projects: frozenset[str] = frozenset()
 
 
 def _is_rating(number: float, low: int, high: int) -> bool:
@@ -750,7 +873,7 @@ def _name_tuple(value: Any) -> tuple[str, ...] | None:
 
 
 def _belongs(project: _Project, theme: _ThemeMap) -> bool:
-    if canonical(project.field) in theme.fields:
+    if canonical(project.field) in theme.fields or canonical(project.id) in theme.projects:
         return True
     return any(canonical(tag) in theme.tags for tag in project.tags)
 
@@ -813,6 +936,12 @@ _MAP_KEYS = {
     "tag": "tags",
     "schlagworte": "tags",
     "schlagwort": "tags",
+    "projects": "projects",
+    "project": "projects",
+    "projekte": "projects",
+    "projekt": "projects",
+    "massnahmen": "projects",
+    "maßnahmen": "projects",
 }
 
 
@@ -841,13 +970,14 @@ def _read_mapping(mapping: Any) -> list[_ThemeMap]:
             fields = check_unknown_keys(spec, _MAP_KEYS, what=f"the mapping of theme {theme!r}", path=path)
             result_fields = _names(fields.get("fields"), sub_path(path, "fields"))
             result_tags = _names(fields.get("tags"), sub_path(path, "tags"))
+            result_projects = _names(fields.get("projects"), sub_path(path, "projects"))
         else:
-            result_fields, result_tags = _names(spec, path), frozenset()
-        if not result_fields and not result_tags:
+            result_fields, result_tags, result_projects = _names(spec, path), frozenset(), frozenset()
+        if not result_fields and not result_tags and not result_projects:
             raise ValidationError(
-                f"theme {theme!r} is mapped to no field of action and no tag", location=Location(path=path)
+                f"theme {theme!r} is mapped to no field of action, tag or project", location=Location(path=path)
             )
-        result.append(_ThemeMap(theme.strip(), result_fields, result_tags))
+        result.append(_ThemeMap(theme.strip(), result_fields, result_tags, result_projects))
     return result
 
 
@@ -897,10 +1027,10 @@ def apply_participation(
     aggregate : ParticipationAggregate
         From :func:`aggregate_participation`.
     mapping : mapping
-        Theme -> ``{fields: [...], tags: [...]}`` (German ``handlungsfelder``/``schlagworte`` accepted), or
-        theme -> a field name / list of field names. A project belongs to a theme when its field is one of the
-        theme's fields or one of its tags is one of the theme's tags (names compared ignoring case and
-        blanks).
+        Theme -> ``{fields: [...], tags: [...], projects: [...]}`` (German ``handlungsfelder``/``schlagworte``/
+        ``projekte`` accepted), or theme -> a field name / list of field names. A project belongs to a theme
+        when its field is one of the theme's fields, one of its tags is one of the theme's tags, or its id is
+        one of the theme's projects (names compared ignoring case and blanks).
     rules : ParticipationRules, optional
         Rules to apply; by default the ones the aggregate was computed with.
 
