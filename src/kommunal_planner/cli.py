@@ -442,6 +442,7 @@ def _print_summary(result: Any, lang: str) -> None:
 
 
 import kommunal_planner._cli_scoring  # noqa: E402, F401
+from kommunal_planner import _cli_scenarios  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

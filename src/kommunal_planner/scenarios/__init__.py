@@ -3,6 +3,9 @@
 Every batch function takes any :class:`concurrent.futures.Executor` (``executor=``, e.g. a Dask
 ``distributed.Client(...).get_executor()``), or creates a process pool (``workers=N``), or runs in this process;
 the results do not depend on which. Progress is reported through an optional ``progress(done, total)`` callback.
+
+Importing this package registers the ``scenarios`` (``szenarien``) section of input files: YAML/JSON, a workbook
+sheet ``Szenarien``/``Scenarios``, a CSV file; :func:`from_portfolio` returns the scenarios a file declared.
 """
 
 from kommunal_planner.scenarios._batch import ProgressCallback
@@ -19,6 +22,7 @@ from kommunal_planner.scenarios._scenario import (
     scenarios_from_dict,
     scenarios_to_dict,
 )
+from kommunal_planner.scenarios._section import from_portfolio
 from kommunal_planner.scenarios._sensitivity import Sensitivity, sensitivity
 from kommunal_planner.scenarios._uncertainty import (
     CostUncertainty,
@@ -53,6 +57,7 @@ __all__ = [
     "compare",
     "draw_scenario",
     "example_scenarios",
+    "from_portfolio",
     "frontier",
     "read_scenarios",
     "robustness",

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from kommunal_planner.errors import Location, ValidationError
+from kommunal_planner.io._dict import _PROGRAMME as _PORTFOLIO_PROGRAMME
+from kommunal_planner.io._dict import _TOP as _PORTFOLIO_TOP
 from kommunal_planner.model import Eligibility, FrozenMap, FundingProgramme, Portfolio, Project
 
 if TYPE_CHECKING:
@@ -672,20 +674,12 @@ def _cost_factors(value: Any) -> tuple[CostFactor, ...]:
 
 
 # --------------------------------------------------------------------------- dict form helpers
-_TOP = {
+# the overrides of portfolio data take the portfolio's (German) key names
+_SHARED = ("description", "budget", "staff_capacity", "programmes", "financially_weak")
+_TOP = {k: v for k, v in _PORTFOLIO_TOP.items() if v in _SHARED}
+_TOP |= {
     "name": "name",
     "bezeichnung": "name",
-    "description": "description",
-    "beschreibung": "description",
-    "budget": "budget",
-    "haushalt": "budget",
-    "staff_capacity": "staff_capacity",
-    "personalkapazitaet": "staff_capacity",
-    "personalkapazität": "staff_capacity",
-    "programmes": "programmes",
-    "programs": "programmes",
-    "foerderprogramme": "programmes",
-    "förderprogramme": "programmes",
     "rejected": "rejected",
     "abgelehnt": "rejected",
     "weights": "weights",
@@ -698,8 +692,6 @@ _TOP = {
     "ausgeschlossen": "forced_out",
     "fixed_starts": "fixed_starts",
     "startjahre": "fixed_starts",
-    "financially_weak": "financially_weak",
-    "haushaltsnotlage": "financially_weak",
 }
 _YEARLY = {"amount": "amount", "betrag": "amount", "factor": "factor", "faktor": "factor"}
 _COSTS = {
@@ -720,29 +712,9 @@ _COST_KINDS = {
     "operating": "operating",
     "folgekosten": "operating",
 }
-_PROGRAMME = {
-    "rate": "rate",
-    "foerderquote": "rate",
-    "förderquote": "rate",
-    "rate_weak": "rate_weak",
-    "foerderquote_notlage": "rate_weak",
-    "förderquote_notlage": "rate_weak",
-    "max_grant": "max_grant",
-    "hoechstbetrag": "max_grant",
-    "höchstbetrag": "max_grant",
-    "min_grant": "min_grant",
-    "bagatellgrenze": "min_grant",
-    "pot": "pot",
-    "mittel": "pot",
-    "foerdertopf": "pot",
-    "fördertopf": "pot",
-    "windows": "windows",
-    "antragsjahre": "windows",
-    "approval_probability": "approval_probability",
-    "bewilligungswahrscheinlichkeit": "approval_probability",
-    "closed": "closed",
-    "geschlossen": "closed",
-}
+# a programme's terms take the same (German) key names as in the portfolio's programmes
+_PROGRAMME = {k: v for k, v in _PORTFOLIO_PROGRAMME.items() if v in _PROGRAMME_FIELDS}
+_PROGRAMME |= {"closed": "closed", "geschlossen": "closed"}
 _CLOSED_WORDS = ("closed", "geschlossen", "remove", "entfällt", "entfaellt")
 
 
@@ -904,7 +876,10 @@ def scenarios_to_dict(scenarios: Iterable[Scenario]) -> list[dict[str, Any]]:
 
 
 def read_scenarios(path: str | os.PathLike[str]) -> tuple[Scenario, ...]:
-    """Read scenarios from a YAML or JSON file: a list of scenarios, or an input file with a ``scenarios`` section.
+    """Read scenarios from a file: a list of scenarios, or an input file with a ``scenarios`` section.
+
+    YAML and JSON hold the dict form; a workbook (``.xlsx``), a CSV file or a folder of CSV files holds the sheet
+    ``Szenarien``/``Scenarios`` (see :mod:`kommunal_planner.scenarios._section`); the rest of the input may be absent.
 
     Raises
     ------
@@ -922,6 +897,10 @@ def read_scenarios(path: str | os.PathLike[str]) -> tuple[Scenario, ...]:
     from kommunal_planner.io._yaml import read_text
 
     p = Path(path)
+    if p.is_dir() or p.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        from kommunal_planner.scenarios._section import read_scenario_file
+
+        return read_scenario_file(p)
     text = read_text(p)
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
