@@ -681,8 +681,8 @@ def lp_duals(model: Model, *, fixed: FloatArray | None = None) -> FloatArray | N
 
     Each value is the change of the reported objective (benefit points for the benefit objective) per unit of the
     row's bound, so a binding budget row gets a value ≥ 0 in points per EUR. In this model every column is
-    integer, so with *fixed* the LP has no freedom left and its duals say little; they are computed as the brief of
-    fixed-decision pricing asks and labelled as such by callers. None when HiGHS is not available or the LP fails.
+    integer, so with *fixed* the LP has no freedom left and its duals say little; they are the prices of
+    fixed-decision pricing and labelled as such by callers. None when HiGHS is not available or the LP fails.
     """
     try:
         import highspy
