@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from kommunal_planner.errors import DataFormatError, ValidationError
 from kommunal_planner.io import _tables as tables
 from kommunal_planner.io import read, write_excel, write_template
+from kommunal_planner.io._sections import registered_sections
 from kommunal_planner.model import Criterion, Eligibility, Focus, FundingProgramme, Horizon, Portfolio, Project
 
 
@@ -90,8 +92,11 @@ def test_blank_template_has_every_sheet_and_column(tmp_path: Path, lang: str) ->
     write_template(path, lang=lang)  # type: ignore[arg-type]
     wb = openpyxl.load_workbook(path)
     names = [t.name(lang) for t in tables.TABLES]  # type: ignore[arg-type]
-    assert wb.sheetnames == [*names, "Erläuterungen" if lang == "de" else "Explanations"]
-    for spec in tables.TABLES:
+    optional = [t for s in registered_sections() for t in s.tables if not t.key_value]
+    assert {"Szenarien", "Paarvergleich", "Beteiligung"} <= {t.de for t in optional}
+    extra = [t.name(lang) for t in optional]  # type: ignore[arg-type]
+    assert wb.sheetnames == [*names, *extra, "Erläuterungen" if lang == "de" else "Explanations"]
+    for spec in [*tables.TABLES, *optional]:
         ws = wb[spec.name(lang)]  # type: ignore[arg-type]
         headers = [c.value for c in ws[1]]
         assert all(c.font.b for c in ws[1])
@@ -275,3 +280,22 @@ def test_bad_arguments(tmp_path: Path) -> None:
         write_template(tmp_path / "t.xlsx", project_years=0)
     with pytest.raises(DataFormatError, match="folder does not exist"):
         write_template(tmp_path / "nope" / "t.xlsx")
+
+
+def test_template_scenario_sheet_filled_in_by_hand_is_read(tmp_path: Path) -> None:
+    """The template offers the optional sheets empty; a row typed into one is read as that section."""
+    pf = _intended()
+    write_template(tmp_path / "t.xlsx", portfolio=pf)
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert "Paarvergleich" in wb.sheetnames
+    ws = wb["Szenarien"]
+    assert [c.value for c in ws[1]] == ["Szenario", "Beschreibung", "Änderung", "Schlüssel", "Jahr", "Wert"]
+    ws.append(["sparen", "10 % weniger", "Haushalt Faktor", None, None, 0.9])
+    wb.save(tmp_path / "filled.xlsx")
+    back = read(tmp_path / "filled.xlsx")
+    assert dataclasses.replace(back, sections={}) == pf
+    from kommunal_planner.scenarios import from_portfolio
+
+    (scenario,) = from_portfolio(back)
+    assert scenario.name == "sparen"
+    assert scenario.apply(pf).budget[2026] == pytest.approx(0.9 * pf.budget[2026])

@@ -102,7 +102,7 @@ from typing import Any, Literal, NoReturn, cast
 
 from kommunal_planner.errors import DataFormatError, Location, ValidationError
 from kommunal_planner.io._dict import portfolio_from_dict
-from kommunal_planner.io._sections import derived_values, registered_sections
+from kommunal_planner.io._sections import Section, derived_values, registered_sections
 from kommunal_planner.model import Portfolio, thaw
 
 __all__ = [
@@ -1016,7 +1016,8 @@ def build_portfolio(tables: Mapping[str, RawTable], *, source: str) -> Portfolio
         data["programmes"] = _read_programmes(programmes_table, ctx)
     data["projects"] = _read_projects(tables["projects"], [c["id"] for c in data["criteria"]], ctx)
     for section in registered_sections():
-        present = {t.key: tables[t.key] for t in section.tables if t.key in tables}
+        # a sheet without data rows (e.g. an unused sheet of the template) holds nothing of its section
+        present = _section_tables(section, tables)
         if present and section.read_tables is not None:
             data[section.key] = section.read_tables(present)
     try:
@@ -1030,9 +1031,14 @@ def _in_section(exc: ValidationError, tables: Mapping[str, RawTable]) -> Validat
     head = re.split(r"[.\[]", exc.path or "", maxsplit=1)[0]
     for section in registered_sections():
         if section.key == head and section.locate is not None:
-            present = {t.key: tables[t.key] for t in section.tables if t.key in tables}
+            present = _section_tables(section, tables)
             return section.locate(exc, present) if present else None
     return None
+
+
+def _section_tables(section: Section, tables: Mapping[str, RawTable]) -> dict[str, RawTable]:
+    """The tables of *section* that were found and hold at least one data row."""
+    return {t.key: tables[t.key] for t in section.tables if t.key in tables and tables[t.key].rows}
 
 
 def _settings_columns(table: RawTable) -> tuple[int, int, bool]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kommunal_planner.io._excel import HEADER_FILL, build_workbook, letter, save_workbook
+from kommunal_planner.io._sections import registered_sections
 from kommunal_planner.io._tables import (
     FIELDS_OF_ACTION,
     SETTINGS,
@@ -60,6 +61,15 @@ def write_template(
     if project_years < 1:
         raise ValueError(f"project_years must be ≥ 1, not {project_years}")
     tables = portfolio_tables(portfolio, lang, project_years=project_years)
+    present = {t.spec.key for t in tables}
+    for section in registered_sections():  # the optional sheets (scoring, scenarios), empty, after the core ones
+        for spec in section.tables:
+            if spec.key not in present and not spec.key_value:
+                tables.append(
+                    TableOut(
+                        spec, spec.name(lang), [c.name(lang) for c in spec.columns], [c.kind for c in spec.columns], []
+                    )
+                )
     wb, sheets = build_workbook(tables)
     add_guidance(wb, sheets, tables, lang)
     save_workbook(wb, Path(path))
