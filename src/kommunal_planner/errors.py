@@ -138,6 +138,22 @@ class _LocatedError(KommunalPlannerError):
         """
         return self.with_location(self.location.merged(location))
 
+    def placed(self, cell: Location) -> _LocatedError:
+        """Return a copy of this error at the file, sheet, row and column of *cell*, keeping its path and item.
+
+        Readers of tables use this to move an error the model raised (located by key path) to the cell it came from.
+        """
+        return self.with_location(
+            Location(
+                file=cell.file,
+                sheet=cell.sheet,
+                row=cell.row,
+                column=cell.column,
+                path=self.location.path,
+                item=self.location.item,
+            )
+        )
+
     def with_location(self, location: Location) -> _LocatedError:
         """Return a copy of this error at exactly *location*."""
         new = self.__class__.__new__(self.__class__)

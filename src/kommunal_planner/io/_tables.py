@@ -1382,17 +1382,7 @@ def _relocate(exc: ValidationError, ctx: _Context) -> ValidationError:
         # The one table-wide rule on criteria is about the weights.
         column = _column_for(origin, "weight", None) if path == "criteria" else None
         location = origin.table.where(column=column)
-    moved = exc.with_location(
-        Location(
-            file=location.file,
-            sheet=location.sheet,
-            row=location.row,
-            column=location.column,
-            path=exc.path,
-            item=exc.item,
-        )
-    )
-    return cast(ValidationError, moved)
+    return cast(ValidationError, exc.placed(location))
 
 
 def _column_for(origin: _Origin, rest: str, index: int | None) -> str | None:

@@ -501,9 +501,7 @@ def locate_scenario_error(exc: ValidationError, tables: Mapping[str, RawTable]) 
     else:
         column = headers["value"]
     where = table.where(row=chosen.row, column=column)
-    return exc.with_location(  # type: ignore[return-value]
-        Location(file=where.file, sheet=where.sheet, row=where.row, column=column, path=exc.path, item=exc.item)
-    )
+    return exc.placed(where)  # type: ignore[return-value]
 
 
 def read_scenario_file(path: Path) -> tuple[Scenario, ...]:

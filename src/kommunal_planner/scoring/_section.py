@@ -682,17 +682,7 @@ def _locate(error: ValidationError, tables: Mapping[str, RawTable]) -> Validatio
     if where is None:  # no single cell: name the file of the scoring tables
         first = next(iter(tables.values()))
         where = Location(file=first.file)
-    location = error.location
-    moved = error.with_location(
-        Location(
-            file=where.file,
-            sheet=where.sheet,
-            row=where.row,
-            column=where.column,
-            path=location.path,
-            item=location.item,
-        )
-    )
+    moved = error.placed(where)
     assert isinstance(moved, ValidationError)
     return moved
 
