@@ -84,6 +84,12 @@ A cell that cannot be parsed, or a value the model refuses, raises
 read as one (a required sheet missing or empty, a column missing, unknown or doubled) raises
 :class:`~kommunal_planner.errors.DataFormatError`. Unknown sheets and files are ignored with a note in the
 log (INFO), so a workbook may carry notes and charts of its own.
+
+Reading tables of a section
+---------------------------
+Sections (:mod:`kommunal_planner.io._sections`) read their own sheets with the same rules: :func:`resolve_columns`
+finds the columns of a :class:`RawTable`, :class:`TableReader` parses them by kind with errors placed at their
+cells, and :func:`is_blank` tells a cell that is not given.
 """
 
 from __future__ import annotations
@@ -107,17 +113,27 @@ from kommunal_planner.model import Portfolio, thaw
 
 __all__ = [
     "FIELDS_OF_ACTION",
+    "PROGRAMMES",
+    "SETTINGS_KEY",
+    "SETTINGS_VALUE",
     "TABLES",
     "Column",
+    "Kind",
+    "Lang",
     "RawTable",
+    "ResolvedColumns",
     "TableOut",
+    "TableReader",
     "TableSpec",
     "build_portfolio",
     "format_number",
+    "is_blank",
     "match_table",
     "normalise",
     "parse_number",
     "portfolio_tables",
+    "read_file_bytes",
+    "resolve_columns",
 ]
 
 logger = logging.getLogger(__name__)
@@ -646,7 +662,25 @@ def _column_letter(j: int) -> str:
     return out
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: object) -> bool:
+    """Whether a cell is "not given": empty, or a text of blanks only.
+
+    Parameters
+    ----------
+    value
+        The cell as read from a workbook or CSV file.
+
+    Returns
+    -------
+    bool
+        ``True`` for ``None`` and for a text that is empty after stripping; ``False`` for anything else, ``0``
+        and ``False`` included.
+
+    Examples
+    --------
+    >>> is_blank(None), is_blank("  "), is_blank(""), is_blank(0), is_blank("x")
+    (True, True, True, False, False)
+    """
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -667,7 +701,7 @@ def make_table(
     header_row = 0
     data: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
-        if all(_blank(v) for v in cells):
+        if all(is_blank(v) for v in cells):
             continue
         if header is None:
             header = [_header_text(v) for v in cells]
@@ -678,13 +712,13 @@ def make_table(
     while (
         table.headers
         and not table.headers[-1]
-        and not any(len(r) >= len(table.headers) and not _blank(r[len(table.headers) - 1]) for _, r in data)
+        and not any(len(r) >= len(table.headers) and not is_blank(r[len(table.headers) - 1]) for _, r in data)
     ):
         table.headers.pop()
     width = len(table.headers)
     for number, cells in data:
         for j in range(width, len(cells)):
-            if not _blank(cells[j]):
+            if not is_blank(cells[j]):
                 raise DataFormatError(
                     f"a cell in column {table.column_label(j)} holds data, but the column has no header",
                     location=table.where(row=number),
@@ -704,8 +738,19 @@ def _header_text(value: Any) -> str:
 
 # --------------------------------------------------------------------------- column resolution
 @dataclass(slots=True)
-class _Columns:
-    """Where each column of a table is: contract key → index; per-year keys → {year k: index}; scores."""
+class ResolvedColumns:
+    """Where each column of a table is, as found by :func:`resolve_columns`.
+
+    Attributes
+    ----------
+    index
+        Contract key of a column (``"id"``, ``"rate"`` …) → its 0-based position in the table.
+    per_year
+        Key of a per-year column (``"cost"``, ``"staff_days"``) → {project year *k* (1-based) → position}.
+    scores
+        Name given in the *criteria* of :func:`resolve_columns` (a criterion id) → position of its own column;
+        empty if none were given.
+    """
 
     index: dict[str, int] = field(default_factory=dict)
     per_year: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -733,10 +778,44 @@ def _known_names(spec: TableSpec, criteria: Sequence[str]) -> list[str]:
     return names
 
 
-def _resolve(table: RawTable, criteria: Sequence[str] | None = None) -> _Columns:
-    """Map every header of *table* onto the spec; unknown, doubled and missing columns are errors."""
+def resolve_columns(table: RawTable, criteria: Sequence[str] | None = None) -> ResolvedColumns:
+    """Map every header of *table* onto its spec; unknown, doubled and missing columns are errors.
+
+    Headers are compared after :func:`normalise`, so any name a :class:`Column` reads (German, English, the
+    contract key, an alias) finds it. A column without a header is skipped if it holds no data.
+
+    Parameters
+    ----------
+    table
+        The table as read; ``table.spec`` says which columns it may have.
+    criteria
+        The criterion ids for which a column of their own is accepted (``Bewertung <id>``, ``Score <id>`` or the
+        id alone); they go to :attr:`ResolvedColumns.scores`. ``None``: no such columns.
+
+    Returns
+    -------
+    ResolvedColumns
+        The position of every column found.
+
+    Raises
+    ------
+    DataFormatError
+        A header no column has, two headers for one column, a required column missing, or data in a column
+        without a header.
+    ValidationError
+        A score column for a criterion not in *criteria*.
+
+    Examples
+    --------
+    >>> table = make_table(
+    ...     PROGRAMMES, [(1, ["ID", "Quote", "Höchstbetrag (EUR)"])],
+    ...     file="programme.csv", sheet=None, decimal_mark=",", letters=False,
+    ... )
+    >>> resolve_columns(table).index
+    {'id': 0, 'rate': 1, 'max_grant': 2}
+    """
     spec = table.spec
-    cols = _Columns()
+    cols = ResolvedColumns()
     seen: dict[tuple[str, Any], int] = {}
     by_case: dict[str, list[str]] = {}
     for criterion in criteria or ():
@@ -756,7 +835,7 @@ def _resolve(table: RawTable, criteria: Sequence[str] | None = None) -> _Columns
 
     for j, raw in enumerate(table.headers):
         if not raw:
-            filled = next((n for n, r in table.rows if j < len(r) and not _blank(r[j])), None)
+            filled = next((n for n, r in table.rows if j < len(r) and not is_blank(r[j])), None)
             if filled is not None:
                 raise DataFormatError(
                     f"column {table.column_label(j)} holds data but has no header",
@@ -844,23 +923,90 @@ _EXPECTED: dict[str, str] = {
 }
 
 
-class _Reader:
-    """Reads the columns of one table into Python values, each error located at its cell."""
+class TableReader:
+    """Reads the columns of one table into Python values, each error located at its cell.
+
+    Cells are parsed by *kind* as the module describes under "Cells": numbers in German or English notation
+    (following ``table.decimal``), shares with ``%``, yes/no words, comma-separated lists. Blank cells are
+    ``None``. A cell that cannot be parsed raises :class:`~kommunal_planner.errors.ValidationError` naming
+    file, sheet, row, column and the row's item.
+
+    Parameters
+    ----------
+    table
+        The table to read.
+    items
+        One label per data row (``"programme 'g1'"``), named in errors; ``None``: no labels.
+
+    Examples
+    --------
+    >>> table = make_table(
+    ...     PROGRAMMES, [(1, ["ID", "Förderquote", "Höchstbetrag"]), (2, ["g1", "65 %", "1.234,5"]), (3, ["g2", 0.5])],
+    ...     file="programme.csv", sheet=None, decimal_mark=",", letters=False,
+    ... )
+    >>> cols = resolve_columns(table).index
+    >>> reader = TableReader(table, ["programme 'g1'", "programme 'g2'"])
+    >>> reader.read(cols["rate"], "rate"), reader.read(cols["max_grant"], "money")
+    ([0.65, 0.5], [1234.5, None])
+    """
 
     def __init__(self, table: RawTable, items: Sequence[str | None] | None = None) -> None:
         self.table = table
         self.items = items
 
     def item(self, i: int) -> str | None:
+        """The label of data row *i* (0-based), or ``None``.
+
+        Parameters
+        ----------
+        i
+            The index of the row among the data rows of the table.
+
+        Returns
+        -------
+        str or None
+            The label given for the row, or ``None`` if there are no labels.
+        """
         return self.items[i] if self.items is not None else None
 
     def cells(self, j: int | None) -> list[Any]:
+        """The raw cells of column *j*, one per data row, unparsed.
+
+        Parameters
+        ----------
+        j
+            The 0-based position of the column; ``None`` for a column the table does not have.
+
+        Returns
+        -------
+        list
+            The cell of every data row; ``None`` where a row is shorter, and all ``None`` if *j* is ``None``.
+        """
         if j is None:
             return [None] * len(self.table.rows)
         return [cells[j] if j < len(cells) else None for _, cells in self.table.rows]
 
     def read(self, j: int | None, kind: Kind) -> list[Any]:
-        """The column *j* (``None``: absent, all ``None``) parsed as *kind*."""
+        """The column *j* parsed as *kind*, one value per data row.
+
+        Parameters
+        ----------
+        j
+            The 0-based position of the column; ``None`` for a column the table does not have.
+        kind
+            How to read the cells: ``"text"``, ``"id"``, ``"number"``, ``"money"``, ``"rate"``, ``"integer"``,
+            ``"year"``, ``"bool"``, ``"ids"`` or ``"years"``.
+
+        Returns
+        -------
+        list
+            The parsed value of every data row; ``None`` for a blank cell, and all ``None`` if *j* is ``None``.
+
+        Raises
+        ------
+        ValidationError
+            A cell that is not a *kind*, located at its row and column.
+        """
         values = self.cells(j)
         if j is None:
             return values
@@ -870,6 +1016,32 @@ class _Reader:
         return [None if v is None else parse(v, kind, rows[i][0], header, i) for i, v in enumerate(values)]
 
     def parse(self, value: Any, kind: Kind, row: int, header: str, i: int) -> Any:
+        """One cell *value* parsed as *kind*; *row*, *header* and *i* place an error.
+
+        Parameters
+        ----------
+        value
+            The raw cell.
+        kind
+            How to read it, as in :meth:`read`.
+        row
+            The row (line) number of the cell in its sheet or file, named in an error.
+        header
+            The header of the cell's column, named in an error.
+        i
+            The index of the cell's row among the data rows, for its label (:meth:`item`).
+
+        Returns
+        -------
+        Any
+            ``None`` for a blank text; a ``str``, ``float``, ``int``, ``bool``, or a list (``"ids"``,
+            ``"years"``) otherwise.
+
+        Raises
+        ------
+        ValidationError
+            *value* is not a *kind*.
+        """
         t = type(value)
         if t is str:
             text = value.strip()
@@ -951,7 +1123,7 @@ class _Origin:
     """Where the values of one project/programme/criterion came from, to locate the model's errors."""
 
     table: RawTable
-    cols: _Columns
+    cols: ResolvedColumns
     rows: list[int]
     ids: dict[str, int] = field(default_factory=dict)
     cost_total: list[bool] = field(default_factory=list)
@@ -1078,8 +1250,8 @@ def _read_settings(table: RawTable, data: dict[str, Any], ctx: _Context) -> tupl
     for number, cells in rows:
         raw_key = cells[kj] if kj < len(cells) else None
         raw_value = cells[vj] if vj < len(cells) else None
-        if _blank(raw_key):
-            if not _blank(raw_value):
+        if is_blank(raw_key):
+            if not is_blank(raw_value):
                 raise ValidationError(
                     "a value without a setting name", location=table.where(row=number), found=raw_value
                 )
@@ -1104,7 +1276,7 @@ def _read_settings(table: RawTable, data: dict[str, Any], ctx: _Context) -> tupl
             )
         ctx.settings_rows[col.key] = number
         entries.append((number, col, name, raw_value))
-    reader = _Reader(table, [f"setting '{name}'" for _, _, name, _ in entries])
+    reader = TableReader(table, [f"setting '{name}'" for _, _, name, _ in entries])
     found: dict[str, Any] = {
         col.key: None if raw is None else reader.parse(raw, col.kind, number, value_header, i)
         for i, (number, col, _, raw) in enumerate(entries)
@@ -1131,8 +1303,8 @@ def _read_settings(table: RawTable, data: dict[str, Any], ctx: _Context) -> tupl
 def _read_budget(
     table: RawTable, horizon: tuple[int, int] | None, ctx: _Context
 ) -> tuple[dict[int, float], dict[int, float]]:
-    cols = _resolve(table)
-    reader = _Reader(table)
+    cols = resolve_columns(table)
+    reader = TableReader(table)
     years = reader.read(cols.index["year"], "year")
     amounts = reader.read(cols.index["budget"], "money")
     staff = reader.read(cols.index.get("staff_capacity"), "number")
@@ -1176,9 +1348,9 @@ def _read_budget(
     return budget, capacity
 
 
-def _ids(table: RawTable, cols: _Columns, kind: str) -> list[str]:
+def _ids(table: RawTable, cols: ResolvedColumns, kind: str) -> list[str]:
     """The id column (needed first: it names the item in every later error); blanks and doubles are errors."""
-    reader = _Reader(table)
+    reader = TableReader(table)
     ids = reader.read(cols.index["id"], "id")
     header = table.headers[cols.index["id"]]
     first: dict[str, int] = {}
@@ -1198,14 +1370,14 @@ def _ids(table: RawTable, cols: _Columns, kind: str) -> list[str]:
     return ids
 
 
-def _origin(table: RawTable, cols: _Columns, ids: list[str]) -> _Origin:
+def _origin(table: RawTable, cols: ResolvedColumns, ids: list[str]) -> _Origin:
     return _Origin(table, cols, [n for n, _ in table.rows], {pid: i for i, pid in enumerate(ids)})
 
 
 def _read_criteria(table: RawTable, ctx: _Context) -> list[dict[str, Any]]:
-    cols = _resolve(table)
+    cols = resolve_columns(table)
     ids = _ids(table, cols, "criterion")
-    reader = _Reader(table, [f"criterion '{c}'" for c in ids])
+    reader = TableReader(table, [f"criterion '{c}'" for c in ids])
     ctx.origins["criteria"] = _origin(table, cols, ids)
     names = reader.read(cols.index.get("name"), "text")
     weights = reader.read(cols.index.get("weight"), "number")
@@ -1222,9 +1394,9 @@ _PROGRAMME_FIELDS = ("name", "rate", "rate_weak", "max_grant", "min_grant", "pot
 
 
 def _read_programmes(table: RawTable, ctx: _Context) -> list[dict[str, Any]]:
-    cols = _resolve(table)
+    cols = resolve_columns(table)
     ids = _ids(table, cols, "programme")
-    reader = _Reader(table, [f"programme '{p}'" for p in ids])
+    reader = TableReader(table, [f"programme '{p}'" for p in ids])
     ctx.origins["programmes"] = _origin(table, cols, ids)
     values = {key: reader.read(cols.index.get(key), PROGRAMMES.column(key).kind) for key in _PROGRAMME_FIELDS}
     eligible = {key: reader.read(cols.index.get(f"eligible_{key}"), "ids") for key in ("fields", "projects", "tags")}
@@ -1256,10 +1428,10 @@ _PROJECT_SIMPLE = (
 
 
 def _read_projects(table: RawTable, criteria: list[str], ctx: _Context) -> list[dict[str, Any]]:
-    cols = _resolve(table, criteria)
+    cols = resolve_columns(table, criteria)
     ids = _ids(table, cols, "project")
     items = [f"project '{p}'" for p in ids]
-    reader = _Reader(table, items)
+    reader = TableReader(table, items)
     origin = _origin(table, cols, ids)
     ctx.origins["projects"] = origin
     values = {key: reader.read(cols.index.get(key), PROJECTS.column(key).kind) for key in _PROJECT_SIMPLE}

@@ -51,13 +51,13 @@ from kommunal_planner.io._tables import (
     Lang,
     RawTable,
     TableOut,
+    TableReader,
     TableSpec,
-    _blank,
-    _Reader,
-    _resolve,
+    is_blank,
     match_table,
     normalise,
     read_file_bytes,
+    resolve_columns,
 )
 from kommunal_planner.model import Portfolio, thaw
 from kommunal_planner.scenarios._scenario import (
@@ -255,10 +255,10 @@ def _parse(tables: Mapping[str, RawTable]) -> tuple[list[dict[str, Any]], list[l
     table = tables.get(KEY)
     if table is None or table.empty:
         return [], []
-    cols = _resolve(table).index
+    cols = resolve_columns(table).index
     headers = table.headers
-    names = _Reader(table).read(cols.get("scenario"), "text")
-    reader = _Reader(table, [f"scenario '{n}'" if n else None for n in names])
+    names = TableReader(table).read(cols.get("scenario"), "text")
+    reader = TableReader(table, [f"scenario '{n}'" if n else None for n in names])
     descriptions = reader.read(cols.get("description"), "text")
     overrides = reader.read(cols.get("override"), "text")
     years = reader.read(cols.get("year"), "year")
@@ -287,7 +287,7 @@ def _parse(tables: Mapping[str, RawTable]) -> tuple[list[dict[str, Any]], list[l
         text = overrides[i]
         if text is None:
             for column, cells in (("key", key_cells), ("year", years), ("value", value_cells)):
-                if not _blank(cells[i]):
+                if not is_blank(cells[i]):
                     raise fail(f"a {column} without a change", "override", hint="name the change in this column")
             continue
         change = _LOOKUP.get(normalise(text))
@@ -308,7 +308,7 @@ def _parse(tables: Mapping[str, RawTable]) -> tuple[list[dict[str, Any]], list[l
             keys = ([parsed] if isinstance(parsed, str) else list(parsed)) if parsed else []
             if not keys:
                 raise fail("", "key", expected=f"{_KEY_WHAT[change.key]} for '{text}'", found=None)
-        elif not _blank(key_cells[i]):
+        elif not is_blank(key_cells[i]):
             raise fail(f"'{text}' takes no key", "key", found=key_cells[i], hint="leave the cell empty")
         # the year
         year = years[i]
@@ -329,7 +329,7 @@ def _parse(tables: Mapping[str, RawTable]) -> tuple[list[dict[str, Any]], list[l
             value = None if raw_value is None else reader.parse(raw_value, change.value, number, header("value"), i)
             if value is None and not change.code.startswith("term.") and change.code != "closed":
                 raise fail("", "value", expected=f"a value for '{text}'", found=None)
-        elif change.code != "fixed_start" and not _blank(value_cells[i]):
+        elif change.code != "fixed_start" and not is_blank(value_cells[i]):
             raise fail(f"'{text}' takes no value", "value", found=value_cells[i], hint="leave the cell empty")
         _enter(draft, change, keys, year, value, number, year_column, fail)
     out = []

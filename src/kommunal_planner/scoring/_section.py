@@ -40,10 +40,11 @@ from kommunal_planner.io._tables import (
     Lang,
     RawTable,
     TableOut,
+    TableReader,
     TableSpec,
-    _Reader,
-    _resolve,
+    is_blank,
     normalise,
+    resolve_columns,
 )
 from kommunal_planner.model import Portfolio, thaw
 from kommunal_planner.scoring._participation import CATEGORIES
@@ -353,10 +354,6 @@ _RULE_SETTINGS = (
 )
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _text_or_number(value: Any, table: RawTable) -> Any:
     """A cell that may hold a number or a text: numbers (also as German text) as numbers, fractions kept."""
     from kommunal_planner.io._tables import parse_number
@@ -384,14 +381,14 @@ def _read_settings(table: RawTable) -> dict[str, Any]:
             location=table.where(row=table.header_row),
             found=", ".join(h for h in table.headers if h),
         )
-    reader = _Reader(table)
+    reader = TableReader(table)
     out: dict[str, Any] = {}
     rows: dict[str, int] = {}
     for i, (number, cells) in enumerate(table.rows):
         raw_key = cells[kj] if kj < len(cells) else None
         raw_value = cells[vj] if vj < len(cells) else None
-        if _blank(raw_key):
-            if not _blank(raw_value):
+        if is_blank(raw_key):
+            if not is_blank(raw_value):
                 raise ValidationError(
                     "a value without a setting name", location=table.where(row=number), found=raw_value
                 )
@@ -409,7 +406,7 @@ def _read_settings(table: RawTable) -> dict[str, Any]:
                 location=table.where(row=number),
             )
         rows[col.key] = number
-        if not _blank(raw_value):
+        if not is_blank(raw_value):
             out[col.key] = reader.parse(raw_value, col.kind, number, table.headers[vj], i)
     return out
 
@@ -420,8 +417,8 @@ def _read_tables(tables: Mapping[str, RawTable]) -> Any:
     weights: dict[str, Any] = {k: settings[k] for k in _WEIGHT_SETTINGS if k in settings}
     if "weights" in tables and not tables["weights"].empty:
         table = tables["weights"]
-        cols = _resolve(table)
-        reader = _Reader(table)
+        cols = resolve_columns(table)
+        reader = TableReader(table)
         ids = reader.read(cols.index["criterion"], "id")
         points = reader.read(cols.index.get("points"), "number")
         ranks = reader.read(cols.index.get("rank"), "integer")
@@ -431,8 +428,8 @@ def _read_tables(tables: Mapping[str, RawTable]) -> Any:
             weights["ranking"] = {c: r for c, r in zip(ids, ranks, strict=True) if c is not None and r is not None}
     if "pairwise" in tables and not tables["pairwise"].empty:
         table = tables["pairwise"]
-        cols = _resolve(table)
-        reader = _Reader(table)
+        cols = resolve_columns(table)
+        reader = TableReader(table)
         who = reader.read(cols.index.get("participant"), "text")
         a, b = reader.read(cols.index["a"], "id"), reader.read(cols.index["b"], "id")
         values = [_text_or_number(v, table) for v in reader.cells(cols.index["value"])]
@@ -447,8 +444,8 @@ def _read_tables(tables: Mapping[str, RawTable]) -> Any:
     if "raw_values" in tables and not tables["raw_values"].empty:
         table = tables["raw_values"]
         extra = [h for h in table.headers if h and normalise(h) not in RAW_VALUES.lookup]
-        cols = _resolve(table, extra)
-        reader = _Reader(table)
+        cols = resolve_columns(table, extra)
+        reader = TableReader(table)
         ids = reader.read(cols.index["project"], "id")
         raw: dict[str, dict[str, Any]] = {}
         for i, pid in enumerate(ids):
@@ -456,7 +453,7 @@ def _read_tables(tables: Mapping[str, RawTable]) -> Any:
             row = {
                 cid: _text_or_number(cells[j], table)
                 for cid, j in cols.scores.items()
-                if j < len(cells) and not _blank(cells[j])
+                if j < len(cells) and not is_blank(cells[j])
             }
             if pid is None:
                 if row:
@@ -476,8 +473,8 @@ def _read_tables(tables: Mapping[str, RawTable]) -> Any:
         participation["counts"] = _read_counts(tables["participation"])
     if "responses" in tables and not tables["responses"].empty:
         table = tables["responses"]
-        cols = _resolve(table)
-        reader = _Reader(table)
+        cols = resolve_columns(table)
+        reader = TableReader(table)
         who = reader.read(cols.index.get("respondent"), "text")
         themes = reader.read(cols.index["theme"], "text")
         answers = [_text_or_number(v, table) for v in reader.cells(cols.index["answer"])]
@@ -487,8 +484,8 @@ def _read_tables(tables: Mapping[str, RawTable]) -> Any:
         ]
     if "themes" in tables and not tables["themes"].empty:
         table = tables["themes"]
-        cols = _resolve(table)
-        reader = _Reader(table)
+        cols = resolve_columns(table)
+        reader = TableReader(table)
         names = reader.read(cols.index["theme"], "text")
         parts = {k: reader.read(cols.index.get(k), "ids") for k in ("fields", "tags", "projects")}
         themes_out: dict[str, Any] = {}
@@ -505,8 +502,8 @@ def _read_tables(tables: Mapping[str, RawTable]) -> Any:
 
 
 def _read_functions(table: RawTable) -> dict[str, Any]:
-    cols = _resolve(table)
-    reader = _Reader(table)
+    cols = resolve_columns(table)
+    reader = TableReader(table)
     crit = reader.read(cols.index["criterion"], "id")
     kinds = reader.read(cols.index["kind"], "text")
     raws = [_text_or_number(v, table) for v in reader.cells(cols.index.get("raw"))]
@@ -553,8 +550,8 @@ def _read_functions(table: RawTable) -> dict[str, Any]:
 
 def _read_counts(table: RawTable) -> dict[str, Any]:
     extra = [h for h in table.headers if h and normalise(h) not in COUNTS.lookup]
-    cols = _resolve(table, extra)
-    reader = _Reader(table)
+    cols = resolve_columns(table, extra)
+    reader = TableReader(table)
     themes = reader.read(cols.index["theme"], "text")
     levels = {c: cols.index[c] for c in CATEGORIES if c in cols.index} | dict(cols.scores)
     counts = {level: reader.read(j, "integer") for level, j in levels.items()}
