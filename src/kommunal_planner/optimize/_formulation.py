@@ -175,6 +175,19 @@ def _year_profiles(pf: Portfolio, xp: IntArray, xt: IntArray) -> tuple[FloatArra
     return cost, staff, operating
 
 
+def start_rank(project_ids: tuple[str, ...] | list[str], xp: IntArray, xt: IntArray) -> FloatArray:
+    """Tie-break weight of each start column ``(xp[i], xt[i])``: earlier starts first, and between plans with the
+    same start years the earlier start goes to the smaller id (a larger weight on the year offset of smaller ids)."""
+    n_p = len(project_ids)
+    rank = np.argsort(np.argsort(np.array(project_ids, dtype=object)))
+    return np.asarray((xt + 1.0) * (1.0 + (n_p - rank[xp]) / (n_p + 1.0) * 1e-3), dtype=np.float64)
+
+
+def programme_rank(yf: IntArray, n_programmes: int) -> FloatArray:
+    """Tie-break weight of each funding column: between plans equal in all else, the programme listed first."""
+    return np.asarray((yf + 1.0) / (n_programmes + 1.0), dtype=np.float64)
+
+
 def build_model(
     portfolio: Portfolio,
     *,
@@ -419,10 +432,8 @@ def build_model(
                 np.array([np.inf]),
             )
     A, row_lo, row_hi = rows.matrix(n_cols)
-    # earlier starts first; between plans with the same start years, the earlier start goes to the smaller id
-    # (a larger weight on the year offset of smaller ids). Used by the tie-break phase.
-    rank = np.argsort(np.argsort(np.array(pf.project_ids, dtype=object)))
-    start_rank = np.concatenate([(xt + 1.0) * (1.0 + (n_p - rank[xp]) / (n_p + 1.0) * 1e-3), np.zeros(n_y), zeros_uz])
+    # used by the tie-break phase
+    ranks = np.concatenate([start_rank(pf.project_ids, xp, xt), np.zeros(n_y), zeros_uz])
     return Model(
         c=c.astype(np.float64),
         A=A,
@@ -445,9 +456,8 @@ def build_model(
         row_kind=tuple(rows.kinds),
         own_funds=own,
         benefit=benefit,
-        start_rank=start_rank,
+        start_rank=ranks,
         objective=str(objective),
         field_index=arr.field_index,
-        # between plans equal in all else, the programme listed first (as for the folded default programme)
-        programme_rank=np.concatenate([np.zeros(n_x), (yf + 1.0) / (n_f + 1.0), zeros_uz]),
+        programme_rank=np.concatenate([np.zeros(n_x), programme_rank(yf, n_f), zeros_uz]),
     )

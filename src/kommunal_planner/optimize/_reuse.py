@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from kommunal_planner.errors import ValidationError
 from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize._api import _tie_break
-from kommunal_planner.optimize._formulation import Model, build_model
+from kommunal_planner.optimize._formulation import Model, build_model, programme_rank, start_rank
 from kommunal_planner.optimize._solvers import SolveOptions, SolveStatus, get_solver
 
 __all__ = [
@@ -263,9 +263,8 @@ class ParametricModel:
         self._pot_row = pos[self.yf]
         # where the formulation puts the benefit: on selection columns when it has them, else on start columns
         self._z_offset: int | None = getattr(base, "z_offset", None)
-        rank = np.argsort(np.argsort(np.array(pf.project_ids, dtype=object)))
         self._start_rank = np.zeros(self.n_cols)
-        self._start_rank[:n_x] = (xt + 1.0) * (1.0 + (n_p - rank[xp]) / (n_p + 1.0) * 1e-3)
+        self._start_rank[:n_x] = start_rank(pf.project_ids, xp, xt)
         self._x_of_project = [np.flatnonzero(xp == p) for p in range(n_p)]
 
     # ------------------------------------------------------------------ compatibility
@@ -510,10 +509,8 @@ class ParametricModel:
             "objective": objective,
         }
         if getattr(self._base, "programme_rank", None) is not None:
-            # as build_model ranks them: between plans equal in all else, the programme listed first
-            n_f = len(self.programme_ids)
             rank = np.zeros(self.n_cols)
-            rank[n_x : self.u_offset] = (self.yf + 1.0) / (n_f + 1.0)
+            rank[n_x : self.u_offset] = programme_rank(self.yf, len(self.programme_ids))
             changes["programme_rank"] = rank[cols]
         base = self._base
         for f in dataclasses.fields(base):
