@@ -4,8 +4,11 @@ Plain: the straightforward model of benchmarks/naive_pulp.py (every eligible pro
 reduction, no start solution), written to MPS and read by HiGHS. Ours: ``build_model`` with the greedy start.
 Both are solved single-threaded with the same gap tolerances and time limit.
 
-    python benchmarks/formulations.py --projects 40 60 100 --seeds 3 --time-limit 120     # time to the proof
-    python benchmarks/formulations.py --projects 200 500 2000 --seeds 2 --time-limit 10 60  # gap at equal time
+Ours includes its start plan (greedy, and the LP-rounded plan repaired by local search from 100 projects on) in its
+time; ``--greedy`` adds a run of ours with the greedy start only, to show what the start contributes.
+
+    python benchmarks/formulations.py --projects 40 60 100 --seeds 0 1 2 --time-limit 120  # time to the proof
+    python benchmarks/formulations.py --projects 200 500 2000 --seeds 0 1 --time-limit 10 60 --greedy  # gap, equal time
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import random_portfolio
 from kommunal_planner.model import Portfolio
-from kommunal_planner.optimize import SolveOptions, build_model, get_solver, greedy_plan
+from kommunal_planner.optimize import SolveOptions, build_model, get_solver, greedy_plan, lp_start, lp_start_budget
+from kommunal_planner.optimize._api import LP_START_PROJECTS
 from kommunal_planner.optimize._solvers import _new_highs
 from naive_pulp import naive_model
 
@@ -58,12 +62,19 @@ def solve_plain(pf: Portfolio, time_limit: float) -> dict[str, Any]:
     }
 
 
-def solve_ours(pf: Portfolio, time_limit: float) -> dict[str, Any]:
+def solve_ours(pf: Portfolio, time_limit: float, start: str = "auto") -> dict[str, Any]:
+    """Our model and start; ``start="greedy"`` leaves out the LP-rounded start (as optimize() below 100 projects)."""
     t = time.perf_counter()
     model = build_model(pf)
-    start = greedy_plan(pf)
-    x0 = model.encode(*start) if start is not None else None
-    res = get_solver("highs").solve(model, SolveOptions(time_limit=time_limit, threads=1), start=x0)
+    greedy = greedy_plan(pf)
+    x0 = model.encode(*greedy) if greedy is not None else None
+    if start == "auto" and len(pf.projects) >= LP_START_PROJECTS:
+        repaired = lp_start(model, threads=1, time_limit=lp_start_budget(len(pf.projects), time_limit))
+        if repaired is not None and (x0 is None or float(model.c @ repaired) < float(model.c @ x0)):
+            x0 = repaired
+    t_start = time.perf_counter() - t
+    left = max(0.5, time_limit - t_start)
+    res = get_solver("highs").solve(model, SolveOptions(time_limit=left, threads=1), start=x0)
     elapsed = time.perf_counter() - t
     obj = -float(res.objective) if res.objective is not None else float("nan")
     bound = -float(res.bound) if res.bound is not None else float("nan")
@@ -73,46 +84,57 @@ def solve_ours(pf: Portfolio, time_limit: float) -> dict[str, Any]:
         "bound": bound,
         "gap": abs(bound - obj) / max(1.0, abs(obj)),
         "optimal": res.status == "optimal",
+        "start": -float(model.c @ x0) if x0 is not None else float("nan"),
+        "start_time": t_start,
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--projects", type=int, nargs="+", default=[40, 60])
-    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the random portfolios")
     ap.add_argument("--time-limit", type=float, nargs="+", default=[120.0])
     ap.add_argument("--years", type=int, default=6)
     ap.add_argument("--tightness", type=float, default=0.35)
+    ap.add_argument("--greedy", action="store_true", help="also ours with the greedy start only (the start's effect)")
     args = ap.parse_args()
-    print(
-        f"{'projects':>8} {'seed':>4} {'limit':>6} | {'plain s':>8} {'gap':>8} {'opt':>4} | "
-        f"{'ours s':>8} {'gap':>8} {'opt':>4} | same optimum"
-    )
-    summary: dict[tuple[int, float], list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    variants = ["ours"] + (["greedy"] if args.greedy else [])
+    head = " | ".join(f"{v + ' s':>8} {'gap':>8} {'opt':>3} {'start':>8}" for v in variants)
+    print(f"{'projects':>8} {'seed':>4} {'limit':>6} | {'plain s':>8} {'gap':>8} {'opt':>3} | {head} | same optimum")
+    summary: dict[tuple[int, float], list[dict[str, dict[str, Any]]]] = {}
     for n in args.projects:
         for limit in args.time_limit:
-            for seed in range(args.seeds):
+            for seed in args.seeds:
                 pf = random_portfolio(n, years=args.years, seed=seed, tightness=args.tightness)
-                plain = solve_plain(pf, limit)
-                ours = solve_ours(pf, limit)
-                same = plain["optimal"] and ours["optimal"] and abs(plain["obj"] - ours["obj"]) < 1e-5
+                run = {"plain": solve_plain(pf, limit), "ours": solve_ours(pf, limit)}
+                if args.greedy:
+                    run["greedy"] = solve_ours(pf, limit, start="greedy")
+                proven = [r for r in run.values() if r["optimal"]]
+                same = len(proven) == len(run) and max(r["obj"] for r in proven) - min(r["obj"] for r in proven) < 1e-5
+                cells = " | ".join(
+                    f"{run[v]['time']:>8.2f} {run[v]['gap']:>8.3%} {'y' if run[v]['optimal'] else 'n':>3} "
+                    f"{run[v]['start']:>8.0f}"
+                    for v in variants
+                )
+                plain = run["plain"]
                 print(
-                    f"{n:>8} {seed:>4} {limit:>6.0f} | {plain['time']:>8.2f} {plain['gap']:>8.2%} "
-                    f"{'y' if plain['optimal'] else 'n':>4} | {ours['time']:>8.2f} {ours['gap']:>8.2%} "
-                    f"{'y' if ours['optimal'] else 'n':>4} | {same if plain['optimal'] and ours['optimal'] else '-'}",
+                    f"{n:>8} {seed:>4} {limit:>6.0f} | {plain['time']:>8.2f} {plain['gap']:>8.3%} "
+                    f"{'y' if plain['optimal'] else 'n':>3} | {cells} | {same if len(proven) == len(run) else '-'}",
                     flush=True,
                 )
-                summary.setdefault((n, limit), []).append((plain, ours))
-    print("\nsummary (geometric mean of time ratios plain/ours; mean gaps)")
+                summary.setdefault((n, limit), []).append(run)
+    print("\nsummary (geometric mean of time ratios plain/ours; mean gaps; ratio of mean gaps plain/ours)")
     for (n, limit), rows in summary.items():
-        ratio = float(np.exp(np.mean([np.log(p["time"] / o["time"]) for p, o in rows])))
-        print(
-            f"  {n:>5} projects, limit {limit:>5.0f} s: time ratio {ratio:5.2f}x, "
-            f"gap plain {statistics.mean(p['gap'] for p, _ in rows):.3%}, "
-            f"ours {statistics.mean(o['gap'] for _, o in rows):.3%}, "
-            f"proven plain {sum(p['optimal'] for p, _ in rows)}/{len(rows)}, "
-            f"ours {sum(o['optimal'] for _, o in rows)}/{len(rows)}"
-        )
+        for v in variants:
+            ratio = float(np.exp(np.mean([np.log(r["plain"]["time"] / r[v]["time"]) for r in rows])))
+            gp = statistics.mean(r["plain"]["gap"] for r in rows)
+            go = statistics.mean(r[v]["gap"] for r in rows)
+            print(
+                f"  {n:>5} projects, limit {limit:>5.0f} s, {v:>6}: time ratio {ratio:5.2f}x, "
+                f"gap plain {gp:.3%}, {v} {go:.3%} (plain/{v} {gp / go if go > 0 else float('inf'):.2f}x), "
+                f"proven plain {sum(r['plain']['optimal'] for r in rows)}/{len(rows)}, "
+                f"{v} {sum(r[v]['optimal'] for r in rows)}/{len(rows)}"
+            )
 
 
 if __name__ == "__main__":

@@ -13,10 +13,16 @@ from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize._formulation import Model, Objective, build_model
 from kommunal_planner.optimize._heuristic import greedy_plan
 from kommunal_planner.optimize._infeasible import explain_infeasibility
+from kommunal_planner.optimize._local_search import lp_start, lp_start_budget
 from kommunal_planner.optimize._plan import Plan, plan_from_decisions
 from kommunal_planner.optimize._solvers import SolveOptions, SolveResult, SolveStatus, get_solver
 
-__all__ = ["optimize"]
+__all__ = ["LP_START_PROJECTS", "optimize"]
+
+# From this many projects on, the LP-rounded start repaired by local search is tried beside the greedy one: there
+# it is far better than the greedy plan and than what the solver finds in its first seconds; below, the solver
+# finds good plans at once and the LP would only add time (benchmarks/formulations.py, --start).
+LP_START_PROJECTS = 100
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +76,9 @@ def optimize(
         Among optimal plans choose by DESIGN §3's rule (less own funds, then earlier starts, then project id),
         so that the same input always gives the same plan.
     start
-        Hand a greedy plan to the solver as its first incumbent.
+        Hand a start plan to the solver as its first incumbent: the greedy plan and, from
+        :data:`LP_START_PROJECTS` projects on, the LP relaxation rounded and repaired by local search, whichever
+        is better.
     initial
         A previous plan (e.g. the base plan of a scenario) to start from; its decisions that still keep every rule
         are used as the first incumbent where they are better than the greedy plan.
@@ -129,7 +137,12 @@ def optimize(
         greedy = greedy_plan(portfolio, forced_in=forced_in_set, forced_out=forced_out_set, fixed_starts=fixed)
         if greedy is not None:
             candidates.append(model.encode(*greedy))
-    feasible = [x for x in candidates if _fits(model, x)]
+        if len(portfolio.projects) >= LP_START_PROJECTS:
+            budget = lp_start_budget(len(portfolio.projects), opts.time_limit)
+            repaired = lp_start(model, threads=opts.threads, time_limit=budget, seed=opts.seed)
+            if repaired is not None:
+                candidates.append(repaired)
+    feasible = [x for x in candidates if model.keeps_rows(x)]
     if len(feasible) < len(candidates):
         logger.debug("%d start solution(s) rejected by the model rows", len(candidates) - len(feasible))
     x0 = min(feasible, key=lambda x: float(model.c @ x)) if feasible else None
@@ -220,15 +233,6 @@ def _encode_plan(model: Model, portfolio: Portfolio, plan: Plan) -> np.ndarray:
         if d.selected and d.programme in programmes and d.id in index
     }
     return model.encode(starts, progs)
-
-
-def _fits(model: Model, x: np.ndarray) -> bool:
-    act = model.A @ x
-    tol = 1e-6 * np.maximum(1.0, np.abs(model.row_hi[np.isfinite(model.row_hi)]))
-    hi_ok = np.all(act[np.isfinite(model.row_hi)] <= model.row_hi[np.isfinite(model.row_hi)] + tol)
-    lo_mask = np.isfinite(model.row_lo)
-    lo_ok = np.all(act[lo_mask] >= model.row_lo[lo_mask] - 1e-6 * np.maximum(1.0, np.abs(model.row_lo[lo_mask])))
-    return bool(hi_ok and lo_ok)
 
 
 def _tie_break(model: Model, result: SolveResult, x: np.ndarray, backend: object, options: SolveOptions) -> np.ndarray:

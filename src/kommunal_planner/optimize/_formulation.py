@@ -87,6 +87,14 @@ class Model:
                 return slice(lo, hi)
         return slice(0, 0)
 
+    def keeps_rows(self, values: FloatArray) -> bool:
+        """Whether the vector *values* keeps every row (with a relative tolerance of 1e-6)."""
+        act = self.A @ values
+        hi, lo = np.isfinite(self.row_hi), np.isfinite(self.row_lo)
+        hi_ok = np.all(act[hi] <= self.row_hi[hi] + 1e-6 * np.maximum(1.0, np.abs(self.row_hi[hi])))
+        lo_ok = np.all(act[lo] >= self.row_lo[lo] - 1e-6 * np.maximum(1.0, np.abs(self.row_lo[lo])))
+        return bool(hi_ok and lo_ok)
+
     def decode(self, values: FloatArray) -> tuple[dict[int, int], dict[int, int]]:
         """Starts and programmes from a solution vector: ``{project: year offset}``, ``{project: programme}``."""
         chosen = np.flatnonzero(values[: self.y_offset] > 0.5)

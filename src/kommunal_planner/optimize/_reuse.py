@@ -31,7 +31,7 @@ from kommunal_planner.errors import ValidationError
 from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize._api import _tie_break
 from kommunal_planner.optimize._formulation import Model, build_model, programme_rank, start_rank
-from kommunal_planner.optimize._solvers import SolveOptions, SolveStatus, get_solver
+from kommunal_planner.optimize._solvers import SolveOptions, SolveStatus, get_solver, solve_lp
 
 __all__ = [
     "ModelSolution",
@@ -681,36 +681,8 @@ def lp_duals(model: Model, *, fixed: FloatArray | None = None) -> FloatArray | N
     integer, so with *fixed* the LP has no freedom left and its duals say little; they are the prices of
     fixed-decision pricing and labelled as such by callers. None when HiGHS is not available or the LP fails.
     """
-    try:
-        import highspy
-    except ImportError:
+    solved = solve_lp(model, fixed=None if fixed is None else np.asarray(fixed, dtype=np.float64))
+    if solved is None:
         return None
-    from kommunal_planner.optimize._solvers import _new_highs
-
-    A = model.A.tocsc()
-    h = _new_highs()
-    h.setOptionValue("output_flag", False)
-    inf = highspy.kHighsInf
-    lp = highspy.HighsLp()
-    lp.num_col_ = int(model.n_cols)
-    lp.num_row_ = int(A.shape[0])
-    lp.col_cost_ = np.asarray(model.c, dtype=np.float64)
-    lo = model.col_lo if fixed is None else np.asarray(fixed, dtype=np.float64)
-    hi = model.col_hi if fixed is None else np.asarray(fixed, dtype=np.float64)
-    lp.col_lower_ = np.asarray(lo, dtype=np.float64)
-    lp.col_upper_ = np.asarray(hi, dtype=np.float64)
-    lp.row_lower_ = np.where(np.isfinite(model.row_lo), model.row_lo, -inf)
-    lp.row_upper_ = np.where(np.isfinite(model.row_hi), model.row_hi, inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(np.float64)
-    lp.a_matrix_.num_col_ = int(model.n_cols)
-    lp.a_matrix_.num_row_ = int(A.shape[0])
-    if h.passModel(lp) == highspy.HighsStatus.kError:
-        return None
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    duals = np.array(h.getSolution().row_dual, dtype=np.float64)
+    duals = solved[1]
     return np.asarray(model.sign * duals, dtype=np.float64)

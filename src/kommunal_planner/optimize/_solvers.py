@@ -168,6 +168,82 @@ def _with_rows(
     return A, row_lo, row_hi
 
 
+def _highs_lp(
+    model: Model,
+    A: sp.csr_array,
+    row_lo: NDArray[np.float64],
+    row_hi: NDArray[np.float64],
+    cost: NDArray[np.float64],
+    col_lo: NDArray[np.float64],
+    col_hi: NDArray[np.float64],
+    *,
+    integer: bool,
+) -> Any:
+    """A ``highspy.HighsLp`` of the model in one CSC matrix; with ``integer`` the model's integrality is kept."""
+    import highspy
+
+    csc = A.tocsc()
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_ = int(model.n_cols)
+    lp.num_row_ = int(A.shape[0])
+    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.asarray(col_lo, dtype=np.float64)
+    lp.col_upper_ = np.asarray(col_hi, dtype=np.float64)
+    lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -inf)
+    lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, inf)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
+    lp.a_matrix_.value_ = csc.data.astype(np.float64)
+    lp.a_matrix_.num_col_ = int(model.n_cols)
+    lp.a_matrix_.num_row_ = int(A.shape[0])
+    if integer:
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[int(b)] for b in model.integrality]
+    return lp
+
+
+def solve_lp(
+    model: Model,
+    *,
+    threads: int | None = None,
+    fixed: NDArray[np.float64] | None = None,
+    interior: bool = False,
+    time_limit: float | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """Column values and row duals of the model's LP relaxation (HiGHS), or None when it is not solved to optimality.
+
+    With *fixed*, every column is held at that value. The duals are HiGHS's, for the minimisation form.
+    *threads* must be the thread count of the process's other HiGHS solves (HiGHS fixes it at the first one).
+    With *interior*, the interior-point method without crossover is used: an optimal point that need not be a
+    vertex, found several times faster than by the simplex method on models of thousands of projects.
+    """
+    try:
+        import highspy
+    except ImportError:
+        return None
+    h = _new_highs()
+    h.setOptionValue("output_flag", False)
+    if threads is not None:
+        h.setOptionValue("threads", int(threads))
+    if interior:
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "off")
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    lo = model.col_lo if fixed is None else fixed
+    hi = model.col_hi if fixed is None else fixed
+    lp = _highs_lp(model, sp.csr_array(model.A), model.row_lo, model.row_hi, model.c, lo, hi, integer=False)
+    if h.passModel(lp) == highspy.HighsStatus.kError:
+        return None
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    sol = h.getSolution()
+    return np.array(sol.col_value, dtype=np.float64), np.array(sol.row_dual, dtype=np.float64)
+
+
 class HighsSolver:
     """HiGHS through highspy: the model is passed as one CSC matrix; a start solution is given as incumbent."""
 
@@ -189,7 +265,6 @@ class HighsSolver:
 
         t0 = time.perf_counter()
         A, row_lo, row_hi = _with_rows(model, extra_rows)
-        csc = A.tocsc()
         cost = model.c if c is None else c
         h = _new_highs()
         h.setOptionValue("output_flag", bool(options.log))
@@ -201,23 +276,7 @@ class HighsSolver:
             h.setOptionValue("threads", int(options.threads))
         if options.time_limit is not None:
             h.setOptionValue("time_limit", float(options.time_limit))
-        inf = highspy.kHighsInf
-        lp = highspy.HighsLp()
-        lp.num_col_ = int(model.n_cols)
-        lp.num_row_ = int(A.shape[0])
-        lp.col_cost_ = np.asarray(cost, dtype=np.float64)
-        lp.col_lower_ = model.col_lo
-        lp.col_upper_ = model.col_hi
-        lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -inf)
-        lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, inf)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-        lp.a_matrix_.value_ = csc.data.astype(np.float64)
-        lp.a_matrix_.num_col_ = int(model.n_cols)
-        lp.a_matrix_.num_row_ = int(A.shape[0])
-        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-        lp.integrality_ = [kinds[int(b)] for b in model.integrality]
+        lp = _highs_lp(model, A, row_lo, row_hi, cost, model.col_lo, model.col_hi, integer=True)
         status = h.passModel(lp)
         if status == highspy.HighsStatus.kError:
             raise SolverError("HiGHS rejected the model")
