@@ -26,7 +26,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     print(
-        f"{'projects':>8} {'solver':>6} {'status':>9} {'build s':>8} {'solve s':>8} {'objective':>11} "
+        f"{'projects':>8} {'solver':>6} {'status':>9} {'build s':>8} {'start s':>8} {'solve s':>8} {'objective':>11} "
         f"{'bound':>11} {'gap':>8} {'verified':>8}"
     )
     for n in args.projects:
@@ -40,7 +40,8 @@ def main() -> None:
             bound = f"{plan.bound:11.1f}" if plan.bound is not None else f"{'-':>11}"
             gap = f"{plan.gap:8.3%}" if plan.gap is not None else f"{'-':>8}"
             print(
-                f"{n:>8} {solver:>6} {plan.status:>9} {plan.times['build']:>8.3f} {plan.times['solve']:>8.2f} "
+                f"{n:>8} {solver:>6} {plan.status:>9} {plan.times['build']:>8.3f} {plan.times['heuristic']:>8.2f} "
+                f"{plan.times['solve']:>8.2f} "
                 f"{obj} {bound} {gap} {ok!s:>8}   (wall {wall:.1f} s)",
                 flush=True,
             )

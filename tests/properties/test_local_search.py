@@ -53,7 +53,11 @@ def test_every_vector_keeps_every_rule(pf: Portfolio) -> None:
     best = kp.optimize(pf, tie_break=False, explain=False)
     optimum = best.objective if best.status == "optimal" else None
     _check(pf, model, local_search(model, None, max_moves=200), optimum)
-    _check(pf, model, lp_start(model, time_limit=5.0), optimum)
+    found = lp_start(model, time_limit=5.0)
+    _check(pf, model, found.x, optimum)
+    if found.bound is not None and optimum is not None:
+        # the LP relaxation's bound is a bound on the proven optimum
+        assert float(model.sign * found.bound) >= optimum - 1e-6
     solved = solve_lp(model)
     if solved is not None:
         _check(pf, model, local_search(model, lp_rounding(model, solved[0]), max_moves=200), optimum)
@@ -102,11 +106,16 @@ def test_rounding_an_integral_lp_gives_that_plan() -> None:
 @given(portfolios(min_projects=110, max_projects=130, max_years=5, max_programmes=3, mandatory=False))
 def test_optimize_hands_the_lp_start_to_the_solver_from_100_projects(pf: Portfolio) -> None:
     model = build_model(pf)
-    start = lp_start(model, time_limit=10.0)
+    found = lp_start(model, time_limit=10.0)
     plan = kp.optimize(pf, time_limit=20, gap=1e-3)
     assert plan.success
     assert plan.verify().ok
     assert "heuristic" in plan.times
+    assert plan.bound is not None and plan.objective is not None and plan.bound >= plan.objective - 1e-6
+    if found.bound is not None:
+        # the reported bound is never weaker than the LP relaxation's
+        assert plan.bound <= float(model.sign * found.bound) + 1e-6
+    start = found.x
     if start is not None:
         # the solver starts from a plan at least this good and returns the best it has
         assert plan.objective is not None

@@ -21,7 +21,7 @@ __all__ = ["LP_START_PROJECTS", "optimize"]
 
 # From this many projects on, the LP-rounded start repaired by local search is tried beside the greedy one: there
 # it is far better than the greedy plan and than what the solver finds in its first seconds; below, the solver
-# finds good plans at once and the LP would only add time (benchmarks/formulations.py, --start).
+# finds good plans at once and the LP would only add time (benchmarks/formulations.py --greedy).
 LP_START_PROJECTS = 100
 
 logger = logging.getLogger(__name__)
@@ -131,6 +131,7 @@ def optimize(
     )
     t_build = time.perf_counter() - started
     candidates: list[np.ndarray] = []
+    lp_bound: float | None = None  # the LP relaxation's bound, where the start solved it (minimisation form)
     if initial is not None and initial.success:
         candidates.append(_encode_plan(model, portfolio, initial))
     if start:
@@ -139,9 +140,10 @@ def optimize(
             candidates.append(model.encode(*greedy))
         if len(portfolio.projects) >= LP_START_PROJECTS:
             budget = lp_start_budget(len(portfolio.projects), opts.time_limit)
-            repaired = lp_start(model, threads=opts.threads, time_limit=budget, seed=opts.seed)
-            if repaired is not None:
-                candidates.append(repaired)
+            found = lp_start(model, threads=opts.threads, time_limit=budget, seed=opts.seed)
+            lp_bound = found.bound
+            if found.x is not None:
+                candidates.append(found.x)
     feasible = [x for x in candidates if model.keeps_rows(x)]
     if len(feasible) < len(candidates):
         logger.debug("%d start solution(s) rejected by the model rows", len(candidates) - len(feasible))
@@ -154,7 +156,7 @@ def optimize(
         model.A.nnz,
         t_build,
     )
-    result = backend.solve(model, opts, start=x0)
+    result = backend.solve(model, _remaining(opts, started), start=x0)
     logger.info(
         "solve: %s, objective %s, bound %s, %.3f s",
         result.status,
@@ -196,7 +198,9 @@ def optimize(
         return dataclasses.replace(plan, explanation=explanation)
     starts, progs = model.decode(x)
     value = float(model.sign * (model.c @ x))
-    bound = None if result.bound is None else float(model.sign * result.bound)
+    # the solver's bound, or the LP's where the solver stopped before its root LP gave a better one
+    lower = [b for b in (result.bound, lp_bound) if b is not None and np.isfinite(b)]
+    bound = float(model.sign * max(lower)) if lower else None
     if status == SolveStatus.OPTIMAL:
         bound = value if bound is None else bound
     gap_value = None if bound is None else abs(bound - value) / max(1.0, abs(value))

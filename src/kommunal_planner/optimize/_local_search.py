@@ -15,12 +15,14 @@ A move changes one project's option (add, drop, another start or programme); all
 sparse option matrix; the best move that is not tabu is taken. Weights of broken rows grow and all weights shrink
 while the plan is feasible (strategic oscillation), so the search crosses the boundary of the feasible set instead
 of settling inside it. It returns the best feasible vector it met; the caller re-checks it against every row.
+Measured, its value lies in the repair: longer searches after the first repaired plan seldom find a better one.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,7 +30,7 @@ from numpy.typing import NDArray
 
 from kommunal_planner.optimize._formulation import Model
 
-__all__ = ["local_search", "lp_rounding", "lp_start", "lp_start_budget"]
+__all__ = ["LPStart", "local_search", "lp_rounding", "lp_start", "lp_start_budget"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,24 +79,36 @@ def lp_start_budget(n_projects: int, time_limit: float | None) -> float:
     return budget if time_limit is None else min(budget, 0.4 * float(time_limit))
 
 
-def lp_start(
-    model: Model, *, threads: int | None = None, time_limit: float = 2.0, seed: int = 0
-) -> FloatArray | None:
+@dataclass(frozen=True, slots=True, eq=False)
+class LPStart:
+    """What :func:`lp_start` found: the repaired start vector (or None) and the LP relaxation's bound.
+
+    ``bound`` is a lower bound on ``model.c @ v`` over every feasible ``v`` (the minimisation form), loosened by a
+    relative 1e-7 for the LP's tolerances; None when the LP was not solved.
+    """
+
+    x: FloatArray | None
+    bound: float | None
+
+
+def lp_start(model: Model, *, threads: int | None = None, time_limit: float = 2.0, seed: int = 0) -> LPStart:
     """A start vector: the LP relaxation rounded by :func:`lp_rounding`, repaired by :func:`local_search`.
 
-    None when the LP cannot be solved or the search meets no feasible vector within *time_limit* [s].
+    The vector is None when the LP cannot be solved or the search meets no feasible vector within *time_limit* [s].
     """
     from kommunal_planner.optimize._solvers import solve_lp
 
     t0 = time.perf_counter()
     solved = solve_lp(model, threads=threads, interior=model.n_cols >= _INTERIOR_COLUMNS, time_limit=time_limit)
     if solved is None:
-        return None
+        return LPStart(None, None)
+    value = float(model.c @ solved[0])
+    bound = value - 1e-7 * max(1.0, abs(value))
     rounded = lp_rounding(model, solved[0])
     left = time_limit - (time.perf_counter() - t0)
     if left <= 0:
-        return None
-    return local_search(model, rounded, time_limit=left, seed=seed)
+        return LPStart(None, bound)
+    return LPStart(local_search(model, rounded, time_limit=left, seed=seed), bound)
 
 
 class _Options:
