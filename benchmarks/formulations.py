@@ -1,12 +1,12 @@
 """Plain formulation against kommunal_planner's, same solver (HiGHS) and settings, side by side in one run.
 
 Plain: the straightforward model of benchmarks/naive_pulp.py (every eligible programme a y column, no dominance
-reduction, no start solution), written to MPS and read by HiGHS. Ours: ``build_model`` with the greedy start.
-Both are solved single-threaded with the same gap tolerances and time limit.
+reduction, no start solution), written to MPS and read by HiGHS. Ours: ``kp.optimize`` as users call it (one
+thread, no tie-break). Both are solved single-threaded with the same gap tolerances and time limit.
 
-Ours is ``kp.optimize`` as users call it (one thread, no tie-break), its start plan (greedy, and from 100 projects on
-the LP-rounded plan repaired by local search) included in its time; ``--greedy`` adds a run of ours with the greedy
-start only, to show what the LP start contributes. The start column shows the start plan's value (recomputed).
+Its start plan (greedy, and from 100 projects on the LP-rounded plan repaired by local search) is included in its
+time; ``--greedy`` adds a run of ours with the greedy start only, to show what the LP start contributes. The
+start column shows the start plan's value (recomputed).
 
     python benchmarks/formulations.py --projects 40 60 100 --seeds 0 1 2 --time-limit 120  # time to the proof
     python benchmarks/formulations.py --projects 200 500 2000 --seeds 0 1 --time-limit 10 60 --greedy  # gap, equal time
