@@ -28,7 +28,11 @@ def main() -> None:
             plans.append(kp.optimize(pf, solver=solver))
             times.append(time.perf_counter() - t)
         ok = [
-            p.status == "optimal" and abs(p.objective - float(row["optimum"])) < 1e-5 and p.verify().ok for p in plans
+            p.status == "optimal"
+            and p.objective is not None
+            and abs(p.objective - float(row["optimum"])) < 1e-5
+            and p.verify().ok
+            for p in plans
         ]
         a, b = (p.to_dict() for p in plans)
         for d in (a, b):

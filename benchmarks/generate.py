@@ -94,7 +94,7 @@ def random_portfolio(
     avg_yearly = sum(p.total_cost for p in projects) / years
     budget = {2026 + t: float(round(avg_yearly * tightness * rng.uniform(0.85, 1.15), -3)) for t in range(years)}
     staff_total = sum(p.total_staff_days for p in projects) / years
-    staff = {2026 + t: float(round(staff_total * 0.6)) for t in range(years) if rng.random() < 0.7}
+    capacity = {2026 + t: float(round(staff_total * 0.6)) for t in range(years) if rng.random() < 0.7}
     return Portfolio(
         name=f"Zufall-{n_projects}-{seed}",
         horizon=Horizon(2026, years),
@@ -102,6 +102,6 @@ def random_portfolio(
         projects=tuple(projects),
         criteria=criteria,
         programmes=tuple(programmes),
-        staff_capacity=staff,
+        staff_capacity=capacity,
         focus=Focus(focus),
     )

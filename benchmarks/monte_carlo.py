@@ -123,7 +123,7 @@ def part_b(pf: kp.Portfolio, plan: kp.Plan, args: argparse.Namespace) -> dict[st
     pm = ParametricModel(pf)
     structure_s = time.perf_counter() - t
     comp = Compiled(SPEC, pf, pm.values, pm.programme_ids)
-    starts = {pf.index_of(d.id): d.start - pf.horizon.start for d in plan.projects if d.selected}
+    starts = {pf.index_of(d.id): d.start - pf.horizon.start for d in plan.projects if d.start is not None}
     progs = {
         pf.index_of(d.id): pm.programme_ids.index(d.programme) for d in plan.projects if d.selected and d.programme
     }
