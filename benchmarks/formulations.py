@@ -6,10 +6,13 @@ thread, no tie-break). Both are solved single-threaded with the same gap toleran
 
 Its start plan (greedy, and from 100 projects on the LP-rounded plan repaired by local search) is included in its
 time; ``--greedy`` adds a run of ours with the greedy start only, to show what the LP start contributes. The
-start column shows the start plan's value (recomputed).
+start column shows the start plan's value (recomputed). ``--oracle S`` adds a run of ours that is also given the
+best plan a run of S seconds found (not counted in its time): the gap that the best start could leave, which tells
+whether a better start plan could close the gap or only a better bound could.
 
     python benchmarks/formulations.py --projects 40 60 100 --seeds 0 1 2 --time-limit 120  # time to the proof
     python benchmarks/formulations.py --projects 200 500 2000 --seeds 0 1 --time-limit 10 60 --greedy  # gap, equal time
+    python benchmarks/formulations.py --projects 200 --seeds 0 1 --time-limit 10 60 --oracle 900  # could a start do it?
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import random_portfolio
 from kommunal_planner.model import Portfolio
-from kommunal_planner.optimize import build_model, greedy_plan, lp_start, lp_start_budget, optimize
+from kommunal_planner.optimize import Plan, build_model, greedy_plan, lp_start, lp_start_budget, optimize
 from kommunal_planner.optimize._solvers import _new_highs
 from naive_pulp import naive_model
 
@@ -62,8 +65,11 @@ def solve_plain(pf: Portfolio, time_limit: float) -> dict[str, Any]:
     }
 
 
-def solve_ours(pf: Portfolio, time_limit: float, start: str = "auto") -> dict[str, Any]:
-    """kp.optimize as users call it, one thread; ``start="greedy"`` leaves out the LP-rounded start."""
+def solve_ours(pf: Portfolio, time_limit: float, start: str = "auto", initial: Plan | None = None) -> dict[str, Any]:
+    """kp.optimize as users call it, one thread; ``start="greedy"`` leaves out the LP-rounded start.
+
+    *initial* is handed to the solver as a start plan besides its own (the oracle run of ``--oracle``).
+    """
     from kommunal_planner.optimize import _api
 
     saved = _api.LP_START_PROJECTS
@@ -71,17 +77,19 @@ def solve_ours(pf: Portfolio, time_limit: float, start: str = "auto") -> dict[st
         _api.LP_START_PROJECTS = sys.maxsize
     try:
         t = time.perf_counter()
-        plan = optimize(pf, time_limit=time_limit, threads=1, tie_break=False, explain=False)
+        plan = optimize(pf, time_limit=time_limit, threads=1, tie_break=False, explain=False, initial=initial)
         elapsed = time.perf_counter() - t
     finally:
         _api.LP_START_PROJECTS = saved
     model = build_model(pf)
     greedy = greedy_plan(pf)
-    x0 = model.encode(*greedy) if greedy is not None else None
+    starts = [-float(model.c @ model.encode(*greedy))] if greedy is not None else []
     if start == "auto" and len(pf.projects) >= saved:
         found = lp_start(model, threads=1, time_limit=lp_start_budget(len(pf.projects), time_limit))
-        if found.x is not None and (x0 is None or float(model.c @ found.x) < float(model.c @ x0)):
-            x0 = found.x
+        if found.x is not None:
+            starts.append(-float(model.c @ found.x))
+    if initial is not None and initial.objective is not None:
+        starts.append(initial.objective)
     obj = plan.objective if plan.objective is not None else float("nan")
     bound = plan.bound if plan.bound is not None else float("nan")
     return {
@@ -90,7 +98,7 @@ def solve_ours(pf: Portfolio, time_limit: float, start: str = "auto") -> dict[st
         "bound": bound,
         "gap": abs(bound - obj) / max(1.0, abs(obj)),
         "optimal": plan.status == "optimal",
-        "start": -float(model.c @ x0) if x0 is not None else float("nan"),
+        "start": max(starts, default=float("nan")),
         "start_time": plan.times.get("heuristic", 0.0),
     }
 
@@ -103,8 +111,15 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=6)
     ap.add_argument("--tightness", type=float, default=0.35)
     ap.add_argument("--greedy", action="store_true", help="also ours with the greedy start only (the start's effect)")
+    ap.add_argument(
+        "--oracle",
+        type=float,
+        metavar="SECONDS",
+        help="also ours given the best plan of a run of SECONDS as its start: the gap a perfect start would leave",
+    )
     args = ap.parse_args()
-    variants = ["ours"] + (["greedy"] if args.greedy else [])
+    variants = ["ours"] + (["greedy"] if args.greedy else []) + (["oracle"] if args.oracle else [])
+    best: dict[tuple[int, int], Plan] = {}
     head = " | ".join(f"{v + ' s':>8} {'gap':>8} {'opt':>3} {'start':>8}" for v in variants)
     print(f"{'projects':>8} {'seed':>4} {'limit':>6} | {'plain s':>8} {'gap':>8} {'opt':>3} | {head} | same optimum")
     summary: dict[tuple[int, float], list[dict[str, dict[str, Any]]]] = {}
@@ -115,6 +130,10 @@ def main() -> None:
                 run = {"plain": solve_plain(pf, limit), "ours": solve_ours(pf, limit)}
                 if args.greedy:
                     run["greedy"] = solve_ours(pf, limit, start="greedy")
+                if args.oracle:
+                    if (n, seed) not in best:
+                        best[n, seed] = optimize(pf, time_limit=args.oracle, threads=1, tie_break=False, explain=False)
+                    run["oracle"] = solve_ours(pf, limit, initial=best[n, seed])
                 proven = [r for r in run.values() if r["optimal"]]
                 same = len(proven) == len(run) and max(r["obj"] for r in proven) - min(r["obj"] for r in proven) < 1e-5
                 cells = " | ".join(
