@@ -6,7 +6,8 @@ thread, no tie-break). Both are solved single-threaded with the same gap toleran
 
 Its start plan (greedy, and from 100 projects on the LP-rounded plan repaired by local search) is included in its
 time; ``--greedy`` adds a run of ours with the greedy start only, to show what the LP start contributes. The
-start column shows the start plan's value (recomputed). ``--oracle S`` adds a run of ours that is also given the
+start column shows the start plan's value (recomputed). ``--single`` adds ours with one LP rounding and no random
+restarts of the search. ``--oracle S`` adds a run of ours that is also given the
 best plan a run of S seconds found (not counted in its time): the gap that the best start could leave, which tells
 whether a better start plan could close the gap or only a better bound could.
 
@@ -66,26 +67,32 @@ def solve_plain(pf: Portfolio, time_limit: float) -> dict[str, Any]:
 
 
 def solve_ours(pf: Portfolio, time_limit: float, start: str = "auto", initial: Plan | None = None) -> dict[str, Any]:
-    """kp.optimize as users call it, one thread; ``start="greedy"`` leaves out the LP-rounded start.
+    """kp.optimize as users call it, one thread; ``start="greedy"`` leaves out the LP-rounded start, ``"single"``
+    its random restarts.
 
     *initial* is handed to the solver as a start plan besides its own (the oracle run of ``--oracle``).
     """
     from kommunal_planner.optimize import _api
 
     saved = _api.LP_START_PROJECTS
+    saved_restarts = _api.LP_START_RESTARTS
     if start == "greedy":
         _api.LP_START_PROJECTS = sys.maxsize
+    if start == "single":
+        _api.LP_START_RESTARTS = 0
     try:
         t = time.perf_counter()
         plan = optimize(pf, time_limit=time_limit, threads=1, tie_break=False, explain=False, initial=initial)
         elapsed = time.perf_counter() - t
     finally:
         _api.LP_START_PROJECTS = saved
+        _api.LP_START_RESTARTS = saved_restarts
     model = build_model(pf)
     greedy = greedy_plan(pf)
     starts = [-float(model.c @ model.encode(*greedy))] if greedy is not None else []
-    if start == "auto" and len(pf.projects) >= saved:
-        found = lp_start(model, threads=1, time_limit=lp_start_budget(len(pf.projects), time_limit))
+    if start != "greedy" and len(pf.projects) >= saved:
+        restarts = 0 if start == "single" else saved_restarts
+        found = lp_start(model, threads=1, time_limit=lp_start_budget(len(pf.projects), time_limit), restarts=restarts)
         if found.x is not None:
             starts.append(-float(model.c @ found.x))
     if initial is not None and initial.objective is not None:
@@ -111,6 +118,7 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=6)
     ap.add_argument("--tightness", type=float, default=0.35)
     ap.add_argument("--greedy", action="store_true", help="also ours with the greedy start only (the start's effect)")
+    ap.add_argument("--single", action="store_true", help="also ours with one LP rounding, no random restarts")
     ap.add_argument(
         "--oracle",
         type=float,
@@ -118,7 +126,7 @@ def main() -> None:
         help="also ours given the best plan of a run of SECONDS as its start: the gap a perfect start would leave",
     )
     args = ap.parse_args()
-    variants = ["ours"] + (["greedy"] if args.greedy else []) + (["oracle"] if args.oracle else [])
+    variants = ["ours"] + [v for v in ("greedy", "single") if getattr(args, v)] + (["oracle"] if args.oracle else [])
     best: dict[tuple[int, int], Plan] = {}
     head = " | ".join(f"{v + ' s':>8} {'gap':>8} {'opt':>3} {'start':>8}" for v in variants)
     print(f"{'projects':>8} {'seed':>4} {'limit':>6} | {'plain s':>8} {'gap':>8} {'opt':>3} | {head} | same optimum")
@@ -130,6 +138,8 @@ def main() -> None:
                 run = {"plain": solve_plain(pf, limit), "ours": solve_ours(pf, limit)}
                 if args.greedy:
                     run["greedy"] = solve_ours(pf, limit, start="greedy")
+                if args.single:
+                    run["single"] = solve_ours(pf, limit, start="single")
                 if args.oracle:
                     if (n, seed) not in best:
                         best[n, seed] = optimize(pf, time_limit=args.oracle, threads=1, tie_break=False, explain=False)

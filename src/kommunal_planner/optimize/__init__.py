@@ -4,7 +4,14 @@ from kommunal_planner.optimize._api import optimize
 from kommunal_planner.optimize._formulation import OBJECTIVES, Model, build_model
 from kommunal_planner.optimize._heuristic import greedy_plan
 from kommunal_planner.optimize._infeasible import Conflict, Explanation, explain_infeasibility
-from kommunal_planner.optimize._local_search import LPStart, local_search, lp_rounding, lp_start, lp_start_budget
+from kommunal_planner.optimize._local_search import (
+    LPStart,
+    local_search,
+    lp_rounding,
+    lp_sample,
+    lp_start,
+    lp_start_budget,
+)
 from kommunal_planner.optimize._plan import Plan, ProjectDecision, YearFigures, plan_from_decisions
 from kommunal_planner.optimize._solvers import (
     SolveOptions,
@@ -36,6 +43,7 @@ __all__ = [
     "greedy_plan",
     "local_search",
     "lp_rounding",
+    "lp_sample",
     "lp_start",
     "lp_start_budget",
     "optimize",

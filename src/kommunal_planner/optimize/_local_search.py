@@ -15,7 +15,8 @@ A move changes one project's option (add, drop, another start or programme); all
 sparse option matrix; the best move that is not tabu is taken. Weights of broken rows grow and all weights shrink
 while the plan is feasible (strategic oscillation), so the search crosses the boundary of the feasible set instead
 of settling inside it. It returns the best feasible vector it met; the caller re-checks it against every row.
-Measured, its value lies in the repair: longer searches after the first repaired plan seldom find a better one.
+Measured, one search's value lies in the repair: searching longer after the first repaired plan seldom finds a
+better one, but searching again from other roundings does. :func:`lp_sample` draws them with the LP's weights.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from numpy.typing import NDArray
 
 from kommunal_planner.optimize._formulation import Model
 
-__all__ = ["LPStart", "local_search", "lp_rounding", "lp_start", "lp_start_budget"]
+__all__ = ["LPStart", "local_search", "lp_rounding", "lp_sample", "lp_start", "lp_start_budget"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,52 @@ def lp_rounding(model: Model, values: FloatArray) -> FloatArray:
     return v
 
 
+def lp_sample(model: Model, values: FloatArray, rng: np.random.Generator) -> FloatArray:
+    """A random rounding of the LP values *values*: each project is drawn with the LP's weights.
+
+    One uniform draw ``u`` per project selects it where ``u < z[p]`` and picks the start whose running sum of
+    ``x[p, t]`` first exceeds ``u``, so start ``t`` is drawn with probability ``x[p, t]``. The start is funded by a
+    pot programme with probability ``y[p, f, t] / x[p, t]`` likewise. Like :func:`lp_rounding`, the result may break
+    rows; it is a starting point for :func:`local_search` that differs from run to run of the draws.
+    """
+    v = np.zeros(model.n_cols)
+    n_p = len(model.field_index)
+    xs = np.clip(values[: model.y_offset], 0.0, None)
+    xp = model.x_project
+    u = rng.random(n_p)
+    order = np.argsort(xp, kind="stable")
+    running = np.cumsum(xs[order])
+    first = np.searchsorted(xp[order], np.arange(n_p))  # each project's first entry in order
+    before = np.where(first > 0, running[np.maximum(first - 1, 0)], 0.0)
+    within = running - before[xp[order]]  # running sum within the project
+    passed = within > u[xp[order]]
+    # the first entry of each project whose running sum passes u
+    hit = passed & np.concatenate(([True], (xp[order][1:] != xp[order][:-1]) | ~passed[:-1]))
+    chosen = order[hit]
+    v[chosen] = 1.0
+    v[model.z_offset + xp[chosen]] = 1.0
+    n_y = model.u_offset - model.y_offset
+    if n_y:
+        ys = np.clip(values[model.y_offset : model.u_offset], 0.0, None)
+        on = v[model.y_x] > 0.5
+        share = np.where(on, ys / np.maximum(xs[model.y_x], 1e-12), 0.0)
+        yorder = np.argsort(model.y_x, kind="stable")
+        ycol = model.y_x[yorder]
+        yrun = np.cumsum(share[yorder])
+        ystart = np.concatenate(([True], ycol[1:] != ycol[:-1]))
+        ybefore = np.maximum.accumulate(np.where(ystart, np.concatenate(([0.0], yrun[:-1])), 0.0))
+        ywithin = yrun - ybefore
+        w = rng.random(model.y_offset)[ycol]
+        ypassed = (ywithin > w) & on[yorder]
+        yhit = ypassed & np.concatenate(([True], ~ystart[1:] & ~ypassed[:-1] | ystart[1:]))
+        v[model.y_offset + yorder[yhit]] = 1.0
+    if model.n_fields:
+        used = np.zeros(model.n_fields)
+        used[model.field_index[xp[chosen]]] = 1.0
+        v[model.u_offset : model.z_offset] = used
+    return v
+
+
 def lp_start_budget(n_projects: int, time_limit: float | None) -> float:
     """Seconds for :func:`lp_start` at most: 2 s plus 4 s per thousand projects, and 40 % of the run's time limit.
 
@@ -91,10 +138,19 @@ class LPStart:
     bound: float | None
 
 
-def lp_start(model: Model, *, threads: int | None = None, time_limit: float = 2.0, seed: int = 0) -> LPStart:
+def lp_start(
+    model: Model,
+    *,
+    threads: int | None = None,
+    time_limit: float = 2.0,
+    seed: int = 0,
+    restarts: int = 0,
+) -> LPStart:
     """A start vector: the LP relaxation rounded by :func:`lp_rounding`, repaired by :func:`local_search`.
 
-    The vector is None when the LP cannot be solved or the search meets no feasible vector within *time_limit* [s].
+    With *restarts*, the search is run again from as many random roundings (:func:`lp_sample`, drawn with *seed*)
+    while time is left, and the best vector of all is returned. The vector is None when the LP cannot be solved or
+    no search meets a feasible vector within *time_limit* [s].
     """
     from kommunal_planner.optimize._solvers import solve_lp
 
@@ -102,13 +158,21 @@ def lp_start(model: Model, *, threads: int | None = None, time_limit: float = 2.
     solved = solve_lp(model, threads=threads, interior=model.n_cols >= _INTERIOR_COLUMNS, time_limit=time_limit)
     if solved is None:
         return LPStart(None, None)
-    value = float(model.c @ solved[0])
+    values = solved[0]
+    value = float(model.c @ values)
     bound = value - 1e-7 * max(1.0, abs(value))
-    rounded = lp_rounding(model, solved[0])
-    left = time_limit - (time.perf_counter() - t0)
-    if left <= 0:
-        return LPStart(None, bound)
-    return LPStart(local_search(model, rounded, time_limit=left, seed=seed), bound)
+    rng = np.random.default_rng(seed)
+    best: FloatArray | None = None
+    for k in range(restarts + 1):
+        left = time_limit - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        begin = lp_rounding(model, values) if k == 0 else lp_sample(model, values, rng)
+        found = local_search(model, begin, time_limit=left, seed=seed + k)
+        if found is not None and (best is None or float(model.c @ found) < float(model.c @ best)):
+            best = found
+    logger.debug("LP start: %d searches, best %s", k + 1, None if best is None else float(model.c @ best))
+    return LPStart(best, bound)
 
 
 class _Options:
