@@ -131,22 +131,9 @@ def test_random_rounding_draws_starts_with_the_lp_weights() -> None:
 
 
 def test_sampling_an_integral_lp_gives_that_plan() -> None:
-    pf = Portfolio(
-        "M",
-        kp.model.Horizon(2026, 1),
-        110,
-        projects=(
-            kp.Project("a", benefit=5, cost=60),
-            kp.Project("b", benefit=4, cost=50),
-            kp.Project("c", benefit=1, cost=40),
-        ),
-    )
-    model = build_model(pf)
-    solved = solve_lp(model)
-    assert solved is not None
+    _, model, values = _integral_lp()
     for seed in range(5):
-        v = lp_sample(model, solved[0], np.random.default_rng(seed))
-        assert np.array_equal(v, lp_rounding(model, solved[0]))
+        assert np.array_equal(lp_sample(model, values, np.random.default_rng(seed)), lp_rounding(model, values))
 
 
 @settings(max_examples=40, deadline=None)
@@ -167,8 +154,8 @@ def test_a_feasible_start_is_never_made_worse(pf: Portfolio) -> None:
     assert float(model.sign * (model.c @ v)) == pytest.approx(plan.objective, abs=1e-6)
 
 
-def test_rounding_an_integral_lp_gives_that_plan() -> None:
-    # one year, budget for the two best projects exactly: the LP optimum is integral
+def _integral_lp() -> tuple[Portfolio, Model, np.ndarray]:
+    """One year, budget for the two best projects exactly: the LP optimum is integral (a and b)."""
     pf = Portfolio(
         "M",
         kp.model.Horizon(2026, 1),
@@ -182,7 +169,12 @@ def test_rounding_an_integral_lp_gives_that_plan() -> None:
     model = build_model(pf)
     solved = solve_lp(model)
     assert solved is not None
-    v = lp_rounding(model, solved[0])
+    return pf, model, solved[0]
+
+
+def test_rounding_an_integral_lp_gives_that_plan() -> None:
+    pf, model, values = _integral_lp()
+    v = lp_rounding(model, values)
     assert model.keeps_rows(v)
     starts, _ = model.decode(v)
     assert sorted(pf.project_ids[p] for p in starts) == ["a", "b"]

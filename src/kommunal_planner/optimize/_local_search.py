@@ -42,13 +42,23 @@ _NON_GENERIC = ("focus_link", "focus")  # kept by counting the fields in use ins
 _INTERIOR_COLUMNS = 10_000  # from this model size on, the LP is solved by the interior-point method
 
 
+def _with_starts(model: Model, v: FloatArray, starts: IntArray) -> FloatArray:
+    """*v* with the start columns *starts* set, their projects' selection columns and the fields they use."""
+    v[starts] = 1.0
+    v[model.z_offset + model.x_project[starts]] = 1.0
+    if model.n_fields:
+        used = np.zeros(model.n_fields)
+        used[model.field_index[model.x_project[starts]]] = 1.0
+        v[model.u_offset : model.z_offset] = used
+    return v
+
+
 def lp_rounding(model: Model, values: FloatArray) -> FloatArray:
     """Each project whose selection column is at least 0.5 in the LP values *values* starts in its heaviest year.
 
     The pot-programme column of that start is kept where the LP funds it by more than half. The result may break
     rows (it is the search's starting point, not a plan).
     """
-    v = np.zeros(model.n_cols)
     xs = values[: model.y_offset]
     xp = model.x_project
     order = np.lexsort((-xs, xp))  # per project, the heaviest start first
@@ -56,19 +66,30 @@ def lp_rounding(model: Model, values: FloatArray) -> FloatArray:
     first[1:] = xp[order][1:] != xp[order][:-1]
     heaviest = order[first]
     heaviest = heaviest[values[model.z_offset + xp[heaviest]] >= 0.5]
-    v[heaviest] = 1.0
-    v[model.z_offset + xp[heaviest]] = 1.0
+    v = _with_starts(model, np.zeros(model.n_cols), heaviest)
     funded = np.flatnonzero(values[model.y_offset : model.u_offset] > 0.5)
     funded = funded[v[model.y_x[funded]] > 0.5]
     # at most one pot programme per start: the one the LP funds most
     funded = funded[np.argsort(-values[model.y_offset + funded], kind="stable")]
     _, keep = np.unique(model.y_x[funded], return_index=True)
     v[model.y_offset + funded[keep]] = 1.0
-    if model.n_fields:
-        used = np.zeros(model.n_fields)
-        used[model.field_index[xp[heaviest]]] = 1.0
-        v[model.u_offset : model.z_offset] = used
     return v
+
+
+def _draw(group: IntArray, weight: FloatArray, u: FloatArray) -> IntArray:
+    """Per group, the entry at which the group's running sum of *weight* (>= 0) first exceeds the draw ``u[group]``.
+
+    A group whose weights sum to at most its draw chooses no entry.
+    """
+    order = np.argsort(group, kind="stable")
+    g = group[order]
+    running = np.cumsum(weight[order])
+    starts = np.concatenate(([True], g[1:] != g[:-1]))
+    # the running sum before each group (non-decreasing, as the weights are)
+    before = np.maximum.accumulate(np.where(starts, np.concatenate(([0.0], running[:-1])), 0.0))
+    passed = running - before > u[g]
+    first = passed & (starts | ~np.concatenate(([False], passed[:-1])))
+    return np.asarray(order[first], dtype=np.int64)
 
 
 def lp_sample(model: Model, values: FloatArray, rng: np.random.Generator) -> FloatArray:
@@ -79,41 +100,12 @@ def lp_sample(model: Model, values: FloatArray, rng: np.random.Generator) -> Flo
     pot programme with probability ``y[p, f, t] / x[p, t]`` likewise. Like :func:`lp_rounding`, the result may break
     rows; it is a starting point for :func:`local_search` that differs from run to run of the draws.
     """
-    v = np.zeros(model.n_cols)
-    n_p = len(model.field_index)
     xs = np.clip(values[: model.y_offset], 0.0, None)
-    xp = model.x_project
-    u = rng.random(n_p)
-    order = np.argsort(xp, kind="stable")
-    running = np.cumsum(xs[order])
-    first = np.searchsorted(xp[order], np.arange(n_p))  # each project's first entry in order
-    before = np.where(first > 0, running[np.maximum(first - 1, 0)], 0.0)
-    within = running - before[xp[order]]  # running sum within the project
-    passed = within > u[xp[order]]
-    # the first entry of each project whose running sum passes u
-    hit = passed & np.concatenate(([True], (xp[order][1:] != xp[order][:-1]) | ~passed[:-1]))
-    chosen = order[hit]
-    v[chosen] = 1.0
-    v[model.z_offset + xp[chosen]] = 1.0
-    n_y = model.u_offset - model.y_offset
-    if n_y:
-        ys = np.clip(values[model.y_offset : model.u_offset], 0.0, None)
-        on = v[model.y_x] > 0.5
-        share = np.where(on, ys / np.maximum(xs[model.y_x], 1e-12), 0.0)
-        yorder = np.argsort(model.y_x, kind="stable")
-        ycol = model.y_x[yorder]
-        yrun = np.cumsum(share[yorder])
-        ystart = np.concatenate(([True], ycol[1:] != ycol[:-1]))
-        ybefore = np.maximum.accumulate(np.where(ystart, np.concatenate(([0.0], yrun[:-1])), 0.0))
-        ywithin = yrun - ybefore
-        w = rng.random(model.y_offset)[ycol]
-        ypassed = (ywithin > w) & on[yorder]
-        yhit = ypassed & np.concatenate(([True], ~ystart[1:] & ~ypassed[:-1] | ystart[1:]))
-        v[model.y_offset + yorder[yhit]] = 1.0
-    if model.n_fields:
-        used = np.zeros(model.n_fields)
-        used[model.field_index[xp[chosen]]] = 1.0
-        v[model.u_offset : model.z_offset] = used
+    chosen = _draw(model.x_project, xs, rng.random(len(model.field_index)))
+    v = _with_starts(model, np.zeros(model.n_cols), chosen)
+    ys = np.clip(values[model.y_offset : model.u_offset], 0.0, None)
+    share = np.where(v[model.y_x] > 0.5, ys / np.maximum(xs[model.y_x], 1e-12), 0.0)
+    v[model.y_offset + _draw(model.y_x, share, rng.random(model.y_offset))] = 1.0
     return v
 
 
