@@ -155,15 +155,17 @@ def lp_start(
     bound = value - 1e-7 * max(1.0, abs(value))
     rng = np.random.default_rng(seed)
     best: FloatArray | None = None
-    for k in range(restarts + 1):
+    searches = 0
+    while searches <= restarts:
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0:
             break
-        begin = lp_rounding(model, values) if k == 0 else lp_sample(model, values, rng)
-        found = local_search(model, begin, time_limit=left, seed=seed + k)
+        begin = lp_rounding(model, values) if searches == 0 else lp_sample(model, values, rng)
+        found = local_search(model, begin, time_limit=left, seed=seed + searches)
+        searches += 1
         if found is not None and (best is None or float(model.c @ found) < float(model.c @ best)):
             best = found
-    logger.debug("LP start: %d searches, best %s", k + 1, None if best is None else float(model.c @ best))
+    logger.debug("LP start: %d searches, best %s", searches, None if best is None else float(model.c @ best))
     return LPStart(best, bound)
 
 
