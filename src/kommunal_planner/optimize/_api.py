@@ -17,7 +17,7 @@ from kommunal_planner.optimize._local_search import lp_start, lp_start_budget
 from kommunal_planner.optimize._plan import Plan, plan_from_decisions
 from kommunal_planner.optimize._solvers import SolveOptions, SolveResult, SolveStatus, get_solver
 
-__all__ = ["LP_START_PROJECTS", "optimize"]
+__all__ = ["LP_START_PROJECTS", "LP_START_RESTARTS", "optimize"]
 
 # From this many projects on, the LP-rounded start repaired by local search is tried beside the greedy one: there
 # it is far better than the greedy plan and than what the solver finds in its first seconds; below, the solver
