@@ -7,12 +7,12 @@ thread, no tie-break). Both are solved single-threaded with the same gap toleran
 Its start plan (greedy, and from 100 projects on the LP-rounded plan repaired by local search) is included in its
 time; ``--greedy`` adds a run of ours with the greedy start only, to show what the LP start contributes. The
 start column shows the start plan's value (recomputed). ``--single`` adds ours with one LP rounding and no random
-restarts of the search. ``--oracle S`` adds a run of ours that is also given the
-best plan a run of S seconds found (not counted in its time): the gap that the best start could leave, which tells
-whether a better start plan could close the gap or only a better bound could.
+restarts of the search. ``--oracle S`` adds a run of ours that is also given the best plan a run of S seconds
+found (not counted in its time): the gap that the best start could leave, which tells whether a better start plan
+could close the gap or only a better bound could.
 
     python benchmarks/formulations.py --projects 40 60 100 --seeds 0 1 2 --time-limit 120  # time to the proof
-    python benchmarks/formulations.py --projects 200 500 2000 --seeds 0 1 --time-limit 10 60 --greedy  # gap, equal time
+    python benchmarks/formulations.py --projects 200 500 2000 --seeds 0 1 --time-limit 10 60 --single  # gap, equal time
     python benchmarks/formulations.py --projects 200 --seeds 0 1 --time-limit 10 60 --oracle 900  # could a start do it?
 """
 
