@@ -12,7 +12,8 @@ found (not counted in its time): the gap that the best start could leave, which 
 could close the gap or only a better bound could.
 
     python benchmarks/formulations.py --projects 40 60 100 --seeds 0 1 2 --time-limit 120  # time to the proof
-    python benchmarks/formulations.py --projects 200 500 2000 --seeds 0 1 --time-limit 10 60 --single  # gap, equal time
+    python benchmarks/formulations.py --projects 200 500 --seeds 0 1 2 3 4 5 --time-limit 10 60  # gap, equal time
+    python benchmarks/formulations.py --projects 2000 --seeds 0 1 2 --time-limit 10 60 --single
     python benchmarks/formulations.py --projects 200 --seeds 0 1 --time-limit 10 60 --oracle 900  # could a start do it?
 """
 
@@ -110,6 +111,11 @@ def solve_ours(pf: Portfolio, time_limit: float, start: str = "auto", initial: P
     }
 
 
+def _pair(run: dict[str, Any]) -> str:
+    """The plan's objective and the bound, rounded to whole units: which side of the gap moved."""
+    return f"{run['obj']:.0f}/{run['bound']:.0f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--projects", type=int, nargs="+", default=[40, 60])
@@ -128,8 +134,11 @@ def main() -> None:
     args = ap.parse_args()
     variants = ["ours"] + [v for v in ("greedy", "single") if getattr(args, v)] + (["oracle"] if args.oracle else [])
     best: dict[tuple[int, int], Plan] = {}
-    head = " | ".join(f"{v + ' s':>8} {'gap':>8} {'opt':>3} {'start':>8}" for v in variants)
-    print(f"{'projects':>8} {'seed':>4} {'limit':>6} | {'plain s':>8} {'gap':>8} {'opt':>3} | {head} | same optimum")
+    head = " | ".join(f"{v + ' s':>8} {'plan/bound':>15} {'gap':>8} {'opt':>3} {'start':>8}" for v in variants)
+    print(
+        f"{'projects':>8} {'seed':>4} {'limit':>6} | {'plain s':>8} {'plan/bound':>15} {'gap':>8} {'opt':>3} | {head}"
+        " | same optimum"
+    )
     summary: dict[tuple[int, float], list[dict[str, dict[str, Any]]]] = {}
     for n in args.projects:
         for limit in args.time_limit:
@@ -147,13 +156,14 @@ def main() -> None:
                 proven = [r for r in run.values() if r["optimal"]]
                 same = len(proven) == len(run) and max(r["obj"] for r in proven) - min(r["obj"] for r in proven) < 1e-5
                 cells = " | ".join(
-                    f"{run[v]['time']:>8.2f} {run[v]['gap']:>8.3%} {'y' if run[v]['optimal'] else 'n':>3} "
+                    f"{run[v]['time']:>8.2f} {_pair(run[v]):>15} {run[v]['gap']:>8.3%} "
+                    f"{'y' if run[v]['optimal'] else 'n':>3} "
                     f"{run[v]['start']:>8.0f}"
                     for v in variants
                 )
                 plain = run["plain"]
                 print(
-                    f"{n:>8} {seed:>4} {limit:>6.0f} | {plain['time']:>8.2f} {plain['gap']:>8.3%} "
+                    f"{n:>8} {seed:>4} {limit:>6.0f} | {plain['time']:>8.2f} {_pair(plain):>15} {plain['gap']:>8.3%} "
                     f"{'y' if plain['optimal'] else 'n':>3} | {cells} | {same if len(proven) == len(run) else '-'}",
                     flush=True,
                 )
