@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,27 @@ def test_plan_writes_the_roadmap_and_roadmap_redraws_it(runner: CliRunner, tmp_p
     assert {p.name for p in again.iterdir()} >= {"roadmap.svg", "roadmap.png", "roadmap.md", "roadmap.xlsx"}
     bare = runner.invoke(main, ["--quiet", "plan", str(src), "--out", str(tmp_path / "bare"), "--no-roadmap"])
     assert bare.exit_code == 0 and not (tmp_path / "bare" / "roadmap.svg").exists()
+
+
+def test_plan_example_without_matplotlib_writes_everything_but_the_charts(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main job on a bare install (no ``plot`` extra): plan, reports and roadmap.md, and a note on stderr."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["--quiet", "plan", "--example", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "matplotlib fehlt" in result.stderr and "kommunal-planner[plot]" in result.stderr
+    names = {p.name for p in out.iterdir()}
+    assert {"plan.json", "plan.xlsx", "report.html", "roadmap.md"} <= names
+    assert not any(name.endswith((".svg", ".png")) for name in names)
+    assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["status"] == "optimal"
+    again = tmp_path / "again"
+    args = ["--quiet", "roadmap", str(out / "plan.json"), "--example", "--out", str(again), "--lang", "en", "--xlsx"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "matplotlib is not installed" in result.stderr
+    assert {p.name for p in again.iterdir()} == {"roadmap.md", "roadmap.xlsx"}
 
 
 def test_roadmap_errors(runner: CliRunner, tmp_path: Path, small: kp.Portfolio) -> None:

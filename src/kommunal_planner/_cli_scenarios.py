@@ -21,6 +21,7 @@ from rich import box
 from rich.table import Table
 
 from kommunal_planner import cli
+from kommunal_planner._optional import have_matplotlib
 from kommunal_planner.cli import F, _handle_errors, _input_args, _load, main
 from kommunal_planner.errors import DataFormatError, Location, ValidationError
 from kommunal_planner.model import Portfolio
@@ -150,17 +151,8 @@ def _write_tables(out_dir: Path, stem: str, frames: Mapping[str, pd.DataFrame]) 
 
 def _write_plot(obj: Any, path: Path, lang: str) -> Path | None:
     """``obj.plot()`` as PNG; without matplotlib a note instead."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        cli.err.print(
-            _t(
-                lang,
-                "Hinweis: matplotlib fehlt, daher keine Grafik (pip install 'kommunal-planner[plot]').",
-                "note: matplotlib is not installed, so no plot (pip install 'kommunal-planner[plot]').",
-            ),
-            markup=False,
-        )
+    if not have_matplotlib():
+        cli.note_no_matplotlib(lang)
         return None
     fig = obj.plot()
     fig.savefig(path, dpi=120, metadata={"Software": None})

@@ -22,6 +22,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kommunal_planner._optional import have_matplotlib
 from kommunal_planner.errors import InfeasiblePortfolioError, KommunalPlannerError
 from kommunal_planner.model import Portfolio
 
@@ -85,6 +86,16 @@ def _progress(text: str, quiet: bool) -> Iterator[None]:
 
         tick()
         yield
+
+
+def note_no_matplotlib(lang: str) -> None:
+    """Tell the user on stderr that charts are left out because matplotlib (the ``plot`` extra) is missing."""
+    err.print(
+        "Hinweis: matplotlib fehlt, daher keine Grafik (pip install 'kommunal-planner[plot]')."
+        if lang == "de"
+        else "note: matplotlib is not installed, so no plot (pip install 'kommunal-planner[plot]').",
+        markup=False,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -274,6 +285,8 @@ def plan(
             rm = roadmap(result, settings=settings)
     written = write_plan_outputs(result, Path(out_dir), lang=lang, roadmap=rm)
     if rm is not None:
+        if not have_matplotlib():
+            note_no_matplotlib(lang)
         written += rm.write(out_dir, lang=lang)
     if result.status == "infeasible":
         text = result.explanation.text(lang) if result.explanation is not None else result.message
@@ -388,7 +401,11 @@ def roadmap_command(
     with _progress("scheduling the roadmap", ctx.obj["quiet"]):
         rm = roadmap(saved, pf, settings=settings, **options)
     folder = Path(out_dir) if out_dir is not None else Path(plan_file).parent
-    written = rm.write(folder, lang=lang, formats=("svg", "png", "md", "xlsx") if xlsx else ("svg", "png", "md"))
+    charts = have_matplotlib()
+    if not charts:
+        note_no_matplotlib(lang)
+    formats = (("svg", "png") if charts else ()) + ("md",) + (("xlsx",) if xlsx else ())
+    written = rm.write(folder, lang=lang, formats=formats)
     for line in rm.summary(lang):
         out.print(line, markup=False)
     for path in written:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -307,3 +309,23 @@ def test_a_plan_without_projects(tmp_path: Path) -> None:
     assert rm.summary("en") == ("The plan selects no project; there is nothing to schedule.",)
     assert rm.to_frame().empty and rm.mermaid().startswith("gantt\n")
     assert len(rm.write(tmp_path)) == 5
+
+
+def test_without_matplotlib_charts_are_left_out_by_default_and_refused_when_asked_for(
+    small: kp.Portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    rm = roadmap(kp.optimize(small))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    with caplog.at_level(logging.WARNING, logger="kommunal_planner"):
+        written = rm.write(tmp_path)
+    assert [p.name for p in written] == ["roadmap.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roadmap.md"]
+    assert "matplotlib is not installed" in caplog.text and "kommunal-planner[plot]" in caplog.text
+    need = r"roadmap charts need matplotlib: pip install 'kommunal-planner\[plot\]'"
+    with pytest.raises(kp.KommunalPlannerError, match=need):
+        rm.write(tmp_path / "asked", formats=("svg", "md"))
+    assert not (tmp_path / "asked" / "roadmap.md").exists()
+    with pytest.raises(kp.KommunalPlannerError, match=need):
+        rm.gantt()
+    with pytest.raises(kp.KommunalPlannerError, match=need):
+        rm.load_chart()

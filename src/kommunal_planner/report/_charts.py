@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from kommunal_planner._optional import have_matplotlib
 from kommunal_planner.errors import KommunalPlannerError
 from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize import Plan
@@ -54,15 +55,6 @@ _RC: dict[str, Any] = {
 
 def _rc() -> Any:
     return dict(_RC)
-
-
-def have_matplotlib() -> bool:
-    """Whether matplotlib can be imported (charts are left out of the reports otherwise)."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _new_figure(width: float, height: float) -> Figure:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kommunal_planner._optional import require_matplotlib
 from kommunal_planner.errors import KommunalPlannerError, Location, ValidationError
 from kommunal_planner.io._atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from kommunal_planner.roadmap._graph import phase_label
@@ -179,6 +180,7 @@ def _funding_lanes(rm: Roadmap) -> list[tuple[str, tuple[int, ...]]]:
 
 def gantt_figure(rm: Roadmap, lang: str = "de", *, schedule: str = "levelled") -> Figure:
     """The roadmap as a Gantt chart by quarter (see :meth:`Roadmap.gantt`)."""
+    require_matplotlib("roadmap charts")
     import matplotlib as mpl
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
@@ -312,6 +314,7 @@ def gantt_figure(rm: Roadmap, lang: str = "de", *, schedule: str = "levelled") -
 
 def load_figure(rm: Roadmap, lang: str = "de") -> Figure:
     """Booked person-days per pool and quarter stacked by field, with the capacity as a step line."""
+    require_matplotlib("roadmap charts")
     import matplotlib as mpl
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch

@@ -507,16 +507,23 @@ class Roadmap:
         out_dir: str | Path,
         *,
         lang: str = "de",
-        formats: Sequence[str] = ("svg", "png", "md"),
+        formats: Sequence[str] | None = None,
         stem: str = "roadmap",
     ) -> list[Path]:
         """Write ``roadmap.svg``, ``roadmap.png`` (the Gantt chart and ``roadmap_load.*``, the pool load) and
         ``roadmap.md`` (Mermaid) into *out_dir*, atomically; ``"xlsx"`` in *formats* adds ``roadmap.xlsx``.
 
-        Returns the paths written.
+        *formats* defaults to ``("svg", "png", "md")``, or to ``("md",)`` with a logged warning when matplotlib
+        (the ``plot`` extra) is not installed; naming ``"svg"`` or ``"png"`` without it raises
+        :class:`~kommunal_planner.errors.KommunalPlannerError`. Returns the paths written.
         """
+        from kommunal_planner._optional import have_matplotlib
         from kommunal_planner.roadmap._gantt import write_outputs
 
+        if formats is None:
+            formats = ("svg", "png", "md") if have_matplotlib() else ("md",)
+            if len(formats) == 1:
+                logger.warning("matplotlib is not installed: roadmap charts left out (kommunal-planner[plot])")
         return write_outputs(self, Path(out_dir), _lang(lang), tuple(formats), stem)
 
     def to_excel_sheet(self, workbook: Any, *, lang: str = "de", title: str = "Roadmap") -> Any:
