@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_plan_writes_the_roadmap_and_roadmap_redraws_it(runner: CliRunner, tmp_p
 
 
 def test_plan_example_without_matplotlib_writes_everything_but_the_charts(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The main job on a bare install (no ``plot`` extra): plan, reports and roadmap.md, and a note on stderr."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
@@ -132,6 +133,8 @@ def test_plan_example_without_matplotlib_writes_everything_but_the_charts(
     result = runner.invoke(main, ["--quiet", "plan", "--example", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "matplotlib fehlt" in result.stderr and "kommunal-planner[plot]" in result.stderr
+    # the note once, not again as the library's log line
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "matplotlib" in r.getMessage()]
     names = {p.name for p in out.iterdir()}
     assert {"plan.json", "plan.xlsx", "report.html", "roadmap.md"} <= names
     assert not any(name.endswith((".svg", ".png")) for name in names)

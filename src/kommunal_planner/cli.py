@@ -285,9 +285,10 @@ def plan(
             rm = roadmap(result, settings=settings)
     written = write_plan_outputs(result, Path(out_dir), lang=lang, roadmap=rm)
     if rm is not None:
-        if not have_matplotlib():
+        charts = have_matplotlib()
+        if not charts:
             note_no_matplotlib(lang)
-        written += rm.write(out_dir, lang=lang)
+        written += rm.write(out_dir, lang=lang, formats=("svg", "png", "md") if charts else ("md",))
     if result.status == "infeasible":
         text = result.explanation.text(lang) if result.explanation is not None else result.message
         raise InfeasiblePortfolioError(text, result.explanation)
