@@ -59,6 +59,21 @@ def test_outputs_skip_word_without_python_docx(
     assert "ratsvorlage.md" in names and "report.html" in names and "ratsvorlage.docx" not in names
 
 
+def test_without_matplotlib_reports_leave_charts_out_and_a_chart_is_a_clear_error(
+    small: Portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = kp.optimize(small)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    with pytest.raises(
+        kp.KommunalPlannerError, match=r"charts need matplotlib: pip install 'kommunal-planner\[report\]'"
+    ):
+        budget_chart(plan, "de")
+    html = render(plan, small, "html", "de")
+    assert "<svg" not in html and small.name in html
+    names = {p.name for p in write_plan_outputs(plan, tmp_path)}
+    assert {"plan.json", "report.html", "ratsvorlage.md"} <= names
+
+
 def test_infeasible_plan_writes_only_plan_json(tmp_path: Path) -> None:
     pf = Portfolio(
         "Notlage",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -51,6 +52,14 @@ def test_tables_and_plot(small: Portfolio) -> None:
         assert years.loc[name, "own_funds"].tolist() == [y.own_funds for y in plan.years]
     fig = cmp.plot()
     assert fig.__class__.__name__ == "Figure" and len(fig.axes) == 2
+
+
+def test_plot_without_matplotlib_is_a_clear_error(small: Portfolio, monkeypatch: pytest.MonkeyPatch) -> None:
+    cmp = compare(small, [Scenario("mehr", budget={"factor": 1.5})])
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib raises ImportError
+    with pytest.raises(kp.KommunalPlannerError, match=r"plots need matplotlib: pip install 'kommunal-planner\[plot\]'"):
+        cmp.plot()
+    assert list(cmp.selection().columns) == ["base", "mehr"]  # the tables need no matplotlib
 
 
 def test_reuse_gives_the_rebuilt_optimum(rand10: Portfolio) -> None:

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kommunal_planner._optional import have_matplotlib
-from kommunal_planner.errors import KommunalPlannerError
+from kommunal_planner._optional import have_matplotlib, new_figure, require_matplotlib
 from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize import Plan
 from kommunal_planner.report._catalogue import text
@@ -58,11 +57,7 @@ def _rc() -> Any:
 
 
 def _new_figure(width: float, height: float) -> Figure:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise KommunalPlannerError("charts need matplotlib: pip install 'kommunal-planner[report]'") from exc
-    return Figure(figsize=(width, height), layout="constrained")
+    return new_figure(width, height, what="charts", extra="report")
 
 
 def _thousands(lang: Lang) -> Any:
@@ -77,6 +72,7 @@ def budget_chart(plan: Plan, lang: Lang = "de") -> Figure:
     The budget line is to be read against the two lower segments (own share and operating costs = own funds);
     the hatched top segment shows what funding programmes add on top.
     """
+    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     with mpl.rc_context(_rc()):
@@ -117,6 +113,7 @@ def budget_chart(plan: Plan, lang: Lang = "de") -> Figure:
 
 def benefit_by_field_chart(plan: Plan, portfolio: Portfolio, lang: Lang = "de") -> Figure:
     """Benefit points per field of action: in the plan (solid) and left out (hatched)."""
+    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     from kommunal_planner.report._explain import field_label
@@ -176,6 +173,7 @@ def gantt_chart(plan: Plan, portfolio: Portfolio, lang: Lang = "de") -> Figure:
     A plain schedule drawn from the plan; a roadmap with phases and a critical path supplies its own chart
     through the report's roadmap hook.
     """
+    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     rows = sorted(
@@ -224,6 +222,7 @@ def gantt_chart(plan: Plan, portfolio: Portfolio, lang: Lang = "de") -> Figure:
 
 def frontier_chart(frame: pd.DataFrame, lang: Lang = "de", *, x: str = "own_funds", y: str = "benefit") -> Figure:
     """A trade-off curve (e.g. benefit against own funds over a range of budgets): line with markers."""
+    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     data = frame.sort_values(x)
@@ -245,6 +244,7 @@ def frequency_chart(
     frequencies: Mapping[str, float], names: Mapping[str, str], lang: Lang = "de", *, threshold: float = 0.8
 ) -> Figure:
     """How often each project is selected across scenarios (0…1), with the stability threshold dashed."""
+    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     items = sorted(frequencies.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -291,6 +291,7 @@ def figure_svg(fig: Figure, *, prefix: str, title: str) -> str:
     The chart scales to its container (``width: 100%``) and carries ``role="img"`` with *title* as its
     accessible name.
     """
+    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     buf = io.StringIO()
@@ -314,6 +315,7 @@ def figure_svg(fig: Figure, *, prefix: str, title: str) -> str:
 
 def figure_png(fig: Figure, *, dpi: int = 200) -> bytes:
     """*fig* as PNG bytes (for Word documents)."""
+    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     buf = io.BytesIO()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kommunal_planner._optional import require_matplotlib
+from kommunal_planner._optional import new_figure, require_matplotlib
 from kommunal_planner.errors import KommunalPlannerError, Location, ValidationError
 from kommunal_planner.io._atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from kommunal_planner.roadmap._graph import phase_label
@@ -127,11 +127,7 @@ def _rc() -> Any:
 
 
 def _new_figure(width: float, height: float) -> Figure:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise KommunalPlannerError("charts need matplotlib: pip install 'kommunal-planner[plot]'") from exc
-    return Figure(figsize=(width, height), layout="constrained")
+    return new_figure(width, height, what="roadmap charts", extra="plot")
 
 
 def field_styles(fields: tuple[str, ...]) -> dict[str, tuple[str, str]]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from kommunal_planner._optional import have_matplotlib
 from kommunal_planner.errors import KommunalPlannerError, Location, ValidationError
 from kommunal_planner.model import FrozenMap, Portfolio
 from kommunal_planner.optimize import Plan
@@ -517,7 +518,6 @@ class Roadmap:
         (the ``plot`` extra) is not installed; naming ``"svg"`` or ``"png"`` without it raises
         :class:`~kommunal_planner.errors.KommunalPlannerError`. Returns the paths written.
         """
-        from kommunal_planner._optional import have_matplotlib
         from kommunal_planner.roadmap._gantt import write_outputs
 
         if formats is None:
@@ -545,12 +545,10 @@ class Roadmap:
         """
         lg = _lang(lang)
         figures: tuple[tuple[str, Any], ...] = ()
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            logger.info("matplotlib is not installed: the roadmap section has no charts")
-        else:
+        if have_matplotlib():
             figures = ((text("figure_gantt", lg), self.gantt(lg)), (text("figure_load", lg), self.load_chart(lg)))
+        else:
+            logger.info("matplotlib is not installed: the roadmap section has no charts")
         return {
             "title": text("title", lg),
             "paragraphs": self.summary(lg),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kommunal_planner._optional import new_figure
 from kommunal_planner.errors import ValidationError
 from kommunal_planner.model import FrozenMap, Portfolio
 from kommunal_planner.optimize import Plan, get_solver, optimize, plan_from_decisions
@@ -196,9 +197,7 @@ class Comparison:
 
     def plot(self) -> Figure:
         """Benefit per scenario and own funds per year against the budget; returns a matplotlib Figure."""
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(11, 4.2), layout="constrained")
+        fig = new_figure(11, 4.2, what="plots")
         ax1, ax2 = fig.subplots(1, 2, width_ratios=[1, 1.4])
         names = list(self.names)
         values = [o.plan.total_benefit if o.plan is not None and o.success else 0.0 for o in self.outcomes]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from kommunal_planner._optional import new_figure
 from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize import Plan
 from kommunal_planner.optimize._reuse import ModelValues
@@ -159,9 +160,7 @@ class Frontier:
 
     def plot(self) -> Figure:
         """The frontier as a staircase, its knee, and the budget sweep; returns a matplotlib Figure."""
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(7.5, 4.8), layout="constrained")
+        fig = new_figure(7.5, 4.8, what="plots")
         ax = fig.subplots()
         if self.points:
             x = [p.own_funds / 1e3 for p in self.points]

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from kommunal_planner._optional import new_figure
 from kommunal_planner.model import Portfolio
 from kommunal_planner.optimize import Plan
 from kommunal_planner.optimize._reuse import ModelValues, solve_model, start_vector
@@ -247,9 +248,7 @@ class Robustness:
 
     def plot(self) -> Figure:
         """Selection frequencies by RPM class, and the chance of a budget overrun per year."""
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(11, max(4.0, 0.16 * len(self.project_ids) + 1)), layout="constrained")
+        fig = new_figure(11, max(4.0, 0.16 * len(self.project_ids) + 1), what="plots")
         ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.3, 1])
         table = self.selection().sort_values("frequency")
         colors = {"core": "#4c72b0", "borderline": "#dd8452", "exterior": "#c44e52", "unknown": "#999999"}
