@@ -98,6 +98,14 @@ def note_no_matplotlib(lang: str) -> None:
     )
 
 
+def _roadmap_formats(lang: str, *, xlsx: bool = False) -> tuple[str, ...]:
+    """The roadmap files to write: the charts where matplotlib is installed (else the note), Mermaid, the sheet."""
+    charts = have_matplotlib()
+    if not charts:
+        note_no_matplotlib(lang)
+    return (("svg", "png") if charts else ()) + ("md",) + (("xlsx",) if xlsx else ())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
@@ -285,10 +293,7 @@ def plan(
             rm = roadmap(result, settings=settings)
     written = write_plan_outputs(result, Path(out_dir), lang=lang, roadmap=rm)
     if rm is not None:
-        charts = have_matplotlib()
-        if not charts:
-            note_no_matplotlib(lang)
-        written += rm.write(out_dir, lang=lang, formats=("svg", "png", "md") if charts else ("md",))
+        written += rm.write(out_dir, lang=lang, formats=_roadmap_formats(lang))
     if result.status == "infeasible":
         text = result.explanation.text(lang) if result.explanation is not None else result.message
         raise InfeasiblePortfolioError(text, result.explanation)
@@ -402,11 +407,7 @@ def roadmap_command(
     with _progress("scheduling the roadmap", ctx.obj["quiet"]):
         rm = roadmap(saved, pf, settings=settings, **options)
     folder = Path(out_dir) if out_dir is not None else Path(plan_file).parent
-    charts = have_matplotlib()
-    if not charts:
-        note_no_matplotlib(lang)
-    formats = (("svg", "png") if charts else ()) + ("md",) + (("xlsx",) if xlsx else ())
-    written = rm.write(folder, lang=lang, formats=formats)
+    written = rm.write(folder, lang=lang, formats=_roadmap_formats(lang, xlsx=xlsx))
     for line in rm.summary(lang):
         out.print(line, markup=False)
     for path in written:

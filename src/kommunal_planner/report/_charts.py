@@ -291,7 +291,6 @@ def figure_svg(fig: Figure, *, prefix: str, title: str) -> str:
     The chart scales to its container (``width: 100%``) and carries ``role="img"`` with *title* as its
     accessible name.
     """
-    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     buf = io.StringIO()
@@ -315,7 +314,6 @@ def figure_svg(fig: Figure, *, prefix: str, title: str) -> str:
 
 def figure_png(fig: Figure, *, dpi: int = 200) -> bytes:
     """*fig* as PNG bytes (for Word documents)."""
-    require_matplotlib("charts", "report")
     import matplotlib as mpl
 
     buf = io.BytesIO()

@@ -520,10 +520,11 @@ class Roadmap:
         """
         from kommunal_planner.roadmap._gantt import write_outputs
 
-        if formats is None:
-            formats = ("svg", "png", "md") if have_matplotlib() else ("md",)
-            if len(formats) == 1:
-                logger.warning("matplotlib is not installed: roadmap charts left out (kommunal-planner[plot])")
+        if formats is None and have_matplotlib():
+            formats = ("svg", "png", "md")
+        elif formats is None:
+            logger.warning("matplotlib is not installed: roadmap charts left out (kommunal-planner[plot])")
+            formats = ("md",)
         return write_outputs(self, Path(out_dir), _lang(lang), tuple(formats), stem)
 
     def to_excel_sheet(self, workbook: Any, *, lang: str = "de", title: str = "Roadmap") -> Any:
