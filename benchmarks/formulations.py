@@ -13,6 +13,7 @@ could close the gap or only a better bound could.
 
     python benchmarks/formulations.py --projects 40 60 100 --seeds 0 1 2 --time-limit 120  # time to the proof
     python benchmarks/formulations.py --projects 200 500 --seeds 0 1 2 3 4 5 --time-limit 10 60  # gap, equal time
+    python benchmarks/formulations.py --projects 200 500 --seeds 0 1 2 --time-limit 600  # ten times as long
     python benchmarks/formulations.py --projects 2000 --seeds 0 1 2 --time-limit 10 60 --single
     python benchmarks/formulations.py --projects 200 --seeds 0 1 --time-limit 10 60 --oracle 900  # could a start do it?
 """
