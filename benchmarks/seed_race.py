@@ -19,13 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import random_portfolio
 from kommunal_planner.optimize import Model, build_model, greedy_plan
-from kommunal_planner.optimize._solvers import HighsSolver, SolveOptions, _highs_lp, _new_highs
+from kommunal_planner.optimize._solvers import HighsSolver, SolveOptions
+
+
+def _options(limit: float, seed: int) -> SolveOptions:
+    """The settings of every solve here: one thread, proven optimality, as ``kp.optimize`` runs it."""
+    return SolveOptions(time_limit=limit, threads=1, seed=seed, tie_break=False)
 
 
 def _racer(model: Model, start: np.ndarray | None, limit: float, share: bool, seed: int, shared: Any, out: Any) -> None:
@@ -33,22 +37,7 @@ def _racer(model: Model, start: np.ndarray | None, limit: float, share: bool, se
     import highspy
 
     best_obj, best_x, done, lock = shared
-    h = _new_highs()
-    for name, value in (
-        ("output_flag", False),
-        ("threads", 1),
-        ("mip_rel_gap", 1e-9),
-        ("mip_abs_gap", 1e-7),
-        ("random_seed", seed),
-        ("time_limit", limit),
-    ):
-        h.setOptionValue(name, value)
-    lp = _highs_lp(
-        model, sp.csr_array(model.A), model.row_lo, model.row_hi, model.c, model.col_lo, model.col_hi, integer=True
-    )
-    h.passModel(lp)
-    if start is not None:
-        h.setSolution(int(model.n_cols), np.arange(model.n_cols, dtype=np.int32), start)
+    h = HighsSolver().prepare(model, _options(limit, seed), start=start)
 
     def improving(e: Any) -> None:
         obj = float(e.data_out.objective_function_value)
@@ -95,7 +84,7 @@ def race(model: Model, start: np.ndarray | None, limit: float, seeds: list[int],
     procs = [ctx.Process(target=_racer, args=(model, start, limit, share, s, shared, out)) for s in seeds]
     for p in procs:
         p.start()
-    results = [out.get() for _ in procs]
+    results = [out.get(timeout=limit + 120) for _ in procs]  # a process that died does not hang the run
     for p in procs:
         p.join()
     return {
@@ -108,14 +97,13 @@ def race(model: Model, start: np.ndarray | None, limit: float, seeds: list[int],
 
 def alone(model: Model, start: np.ndarray | None, limit: float, seed: int) -> dict[str, Any]:
     """One single-threaded solve with *seed*, as ``kp.optimize`` runs it."""
-    opts = SolveOptions(time_limit=limit, threads=1, seed=seed, tie_break=False)
     t = time.perf_counter()
-    res = HighsSolver().solve(model, opts, start=start)
+    res = HighsSolver().solve(model, _options(limit, seed), start=start)
     return {
         "time": time.perf_counter() - t,
         "optimal": res.status == "optimal",
-        "obj": -(res.objective or np.nan),
-        "bound": -(res.bound or np.nan),
+        "obj": -res.objective if res.objective is not None else np.nan,
+        "bound": -res.bound if res.bound is not None else np.nan,
     }
 
 

@@ -253,17 +253,20 @@ class HighsSolver:
         h = _new_highs()
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
-    def solve(
+    def prepare(
         self,
         model: Model,
         options: SolveOptions,
         start: NDArray[np.float64] | None = None,
         c: NDArray[np.float64] | None = None,
         extra_rows: list[tuple[NDArray[np.float64], float, float]] | None = None,
-    ) -> SolveResult:
+    ) -> Any:
+        """A ``highspy.Highs`` with the options set, the model passed and *start* given, ready to ``run()``.
+
+        :meth:`solve` runs it; callers that need HiGHS's callbacks subscribe them before they run it.
+        """
         import highspy
 
-        t0 = time.perf_counter()
         A, row_lo, row_hi = _with_rows(model, extra_rows)
         cost = model.c if c is None else c
         h = _new_highs()
@@ -284,6 +287,20 @@ class HighsSolver:
             idx = np.arange(model.n_cols, dtype=np.int32)
             if h.setSolution(int(model.n_cols), idx, np.asarray(start, dtype=np.float64)) != highspy.HighsStatus.kOk:
                 logger.debug("HiGHS did not take the start solution")
+        return h
+
+    def solve(
+        self,
+        model: Model,
+        options: SolveOptions,
+        start: NDArray[np.float64] | None = None,
+        c: NDArray[np.float64] | None = None,
+        extra_rows: list[tuple[NDArray[np.float64], float, float]] | None = None,
+    ) -> SolveResult:
+        import highspy
+
+        t0 = time.perf_counter()
+        h = self.prepare(model, options, start=start, c=c, extra_rows=extra_rows)
         h.run()
         elapsed = time.perf_counter() - t0
         ms = h.getModelStatus()
